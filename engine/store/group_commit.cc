@@ -129,6 +129,7 @@ void EventStoreImpl::WriterLoop() {
 
     WriteGroup(&group);
     absl::MutexLock l(&sync_mu_);
+    written_appends_ += group.appends.size();
     written_.push_back(std::move(group));
   }
 }
@@ -339,10 +340,19 @@ void EventStoreImpl::SyncerLoop() {
   auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sync_mu_) {
     return !written_.empty() || syncer_stop_;
   };
+  size_t gather_target = 0;
+  absl::Time gather_deadline = absl::InfinitePast();
+  auto gathered = [this, &gather_target]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(sync_mu_) {
+    return written_appends_ >= gather_target || syncer_stop_;
+  };
   while (true) {
     std::deque<WrittenGroup> groups;
     sync_mu_.LockWhen(absl::Condition(&ready));
+    if (gather_target > 0 && !syncer_stop_) {
+      sync_mu_.AwaitWithDeadline(absl::Condition(&gathered), gather_deadline);
+    }
     groups.swap(written_);
+    written_appends_ = 0;
     const bool stop = syncer_stop_;
     sync_mu_.Unlock();
     if (groups.empty() && stop) return;
@@ -374,6 +384,15 @@ void EventStoreImpl::SyncerLoop() {
         }
         p->done(std::move(p->result));
       }
+    }
+    // Gather for the next fsync: everyone just acknowledged, plus everyone
+    // already waiting (see "Gathering" in event_store_impl.h).
+    gather_target = 0;
+    if (options_.sync_writes && wrote && options_.max_commit_delay > absl::ZeroDuration()) {
+      for (const WrittenGroup& g : groups) gather_target += g.appends.size();
+      absl::MutexLock l(&sync_mu_);
+      gather_target += written_appends_;
+      gather_deadline = absl::Now() + options_.max_commit_delay;
     }
   }
 }
