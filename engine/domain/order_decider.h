@@ -1,0 +1,52 @@
+// The order decider: orders (contracts) and the payments against them.
+// Pure, like the customer decider (customer_decider.h), with the same result
+// conventions: events to append, an empty vector for "already done", or
+// InvalidArgument (malformed, naming the field) / NotFound / AlreadyExists /
+// FailedPrecondition (a business rule refuses).
+//
+// Business rules:
+//   * The order amount is computed from the lines (quantity × unit price) and
+//     the payment plan's instalments must add up to it exactly.
+//   * Payments need an approved, not cancelled order, in the order's currency,
+//     and may not exceed what is outstanding (on the order, and on the
+//     instalment they name) unless allow_overpayment says it is intended.
+//   * A reversal takes back at most what is left of one payment.
+//   * An order with money held against it cannot be cancelled (reverse the
+//     payments first); a shipped one can be neither cancelled nor amended.
+//
+// Contract-number uniqueness needs another stream ("contract-<number>", see
+// reservations.h) and is enforced by the command handler.
+//
+// Thread-safety: pure functions.
+#ifndef CRM_ENGINE_DOMAIN_ORDER_DECIDER_H_
+#define CRM_ENGINE_DOMAIN_ORDER_DECIDER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "crm/v1/common.pb.h"
+#include "crm/v1/order_commands.pb.h"
+#include "crm/v1/order_events.pb.h"
+#include "engine/domain/business_calendar.h"
+#include "engine/domain/order_state.h"
+
+namespace crm::engine::domain {
+
+struct OrderEnvironment {
+  // The business time zone: the civil date of a reversal.
+  absl::TimeZone zone = DefaultBusinessTimeZone();
+};
+
+// The order id a command acts on ("" if the oneof is not set).
+const std::string& TargetOrderId(const v1::OrderCommand& command);
+
+absl::StatusOr<std::vector<v1::OrderEvent>> DecideOrder(const v1::CommandContext& context,
+                                                        const v1::OrderCommand& command,
+                                                        const OrderState& state,
+                                                        const OrderEnvironment& env);
+
+}  // namespace crm::engine::domain
+
+#endif  // CRM_ENGINE_DOMAIN_ORDER_DECIDER_H_
