@@ -1,5 +1,6 @@
 #include "engine/store/record.h"
 
+#include <array>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -87,6 +88,22 @@ absl::StatusOr<RecordView> DecodeRecord(absl::string_view bytes) {
   }
   view.data = rest;
   return view;
+}
+
+void AppendRecordedEvent(const RecordView& view, Position position,
+                         std::vector<RecordedEvent>& out) {
+  RecordedEvent& e = out.emplace_back();
+  // DecodeRecord checked the header, so the id is exactly kSize bytes.
+  std::array<uint8_t, EventId::kSize> id;
+  std::memcpy(id.data(), view.id.data(), EventId::kSize);
+  e.id = EventId(id);
+  e.stream.assign(view.stream.data(), view.stream.size());
+  e.revision = view.revision;
+  e.position = position;
+  e.type.assign(view.type.data(), view.type.size());
+  e.data.assign(view.data.data(), view.data.size());
+  e.metadata.assign(view.metadata.data(), view.metadata.size());
+  e.recorded_us = view.recorded_us;
 }
 
 RecordedEvent ToRecordedEvent(const RecordView& view, Position position) {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -44,6 +45,10 @@ absl::StatusOr<RecordView> DecodeRecord(absl::string_view bytes);
 
 // Copies a view into an owning RecordedEvent at `position`.
 RecordedEvent ToRecordedEvent(const RecordView& view, Position position);
+// The same, constructed in place at the end of `out` (the scan path: one
+// element move fewer per event).
+void AppendRecordedEvent(const RecordView& view, Position position,
+                         std::vector<RecordedEvent>& out);
 
 }  // namespace crm::engine::record
 
