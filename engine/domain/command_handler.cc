@@ -12,11 +12,13 @@
 #include "crm/v1/customer_events.pb.h"
 #include "crm/v1/order_events.pb.h"
 #include "crm/v1/reservation_events.pb.h"
+#include "engine/domain/company_name_normalizer.h"
 #include "engine/domain/customer_decider.h"
 #include "engine/domain/customer_merge.h"
 #include "engine/domain/event_codec.h"
 #include "engine/domain/field_validation.h"
 #include "engine/domain/order_decider.h"
+#include "engine/domain/phone_normalizer.h"
 #include "engine/domain/reservations.h"
 #include "engine/domain/state_cache.h"
 #include "engine/status_macros.h"
@@ -667,6 +669,30 @@ class CommandHandler::Impl {
     return state;
   }
 
+  absl::StatusOr<std::string> Holder(const ReservationKey& key) {
+    CRM_ASSIGN_OR_RETURN(Loaded<ReservationState> r, LoadReservation(key));
+    if (r.state.owner_id.empty()) {
+      return absl::NotFoundError(absl::StrCat("no customer holds ", key.Describe()));
+    }
+    return r.state.owner_id;
+  }
+
+  absl::StatusOr<std::string> CustomerHoldingPhone(absl::string_view phone) {
+    absl::StatusOr<NormalizedPhone> normalized = NormalizePhone(phone);
+    if (!normalized.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("phone: ", normalized.status().message()));
+    }
+    return Holder(ReservationKey{v1::RESERVATION_KIND_PHONE, normalized->key});
+  }
+
+  absl::StatusOr<std::string> CustomerHoldingCompanyName(absl::string_view name) {
+    absl::StatusOr<std::string> key = NormalizeCompanyName(name);
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat("company_name: ", key.status().message()));
+    }
+    return Holder(ReservationKey{v1::RESERVATION_KIND_COMPANY_NAME, *key});
+  }
+
   absl::StatusOr<CustomerState> CustomerAsOf(const std::string& id, int64_t as_of_us) {
     CRM_RETURN_IF_ERROR(ValidateId("customer_id", id));
     Loaded<CustomerState> loaded;
@@ -741,6 +767,13 @@ absl::StatusOr<CustomerState> CommandHandler::LoadCustomer(const std::string& cu
 }
 absl::StatusOr<OrderState> CommandHandler::LoadOrder(const std::string& order_id) {
   return impl_->LoadOrder(order_id);
+}
+absl::StatusOr<std::string> CommandHandler::CustomerHoldingPhone(absl::string_view phone) {
+  return impl_->CustomerHoldingPhone(phone);
+}
+absl::StatusOr<std::string> CommandHandler::CustomerHoldingCompanyName(
+    absl::string_view company_name) {
+  return impl_->CustomerHoldingCompanyName(company_name);
 }
 absl::StatusOr<CustomerState> CommandHandler::CustomerAsOf(const std::string& customer_id,
                                                            int64_t as_of_us) {

@@ -132,6 +132,14 @@ class CommandHandler {
   absl::StatusOr<CustomerState> LoadCustomer(const std::string& customer_id);
   absl::StatusOr<OrderState> LoadOrder(const std::string& order_id);
 
+  // The customer holding a phone number or company name now, read from the
+  // reservation streams: exact and current (read-your-writes), unlike a
+  // directory view. The value is normalised first (InvalidArgument naming
+  // `phone` / `company_name` if it does not normalise); NotFound if no
+  // customer holds it.
+  absl::StatusOr<std::string> CustomerHoldingPhone(absl::string_view phone);
+  absl::StatusOr<std::string> CustomerHoldingCompanyName(absl::string_view company_name);
+
   // Rebuilds a customer's state from its stream, bypassing the cache, with
   // only the events committed at or before `as_of_us` (UTC microseconds;
   // INT64_MAX for now). For audit: "what did we know on that day".

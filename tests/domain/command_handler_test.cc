@@ -19,6 +19,7 @@ namespace crm::engine::domain {
 namespace {
 
 using ::crm::testing::IsOk;
+using ::crm::testing::IsOkAndHolds;
 using ::crm::testing::StatusIs;
 using namespace ::crm::engine::domain::testing;  // NOLINT: test fixture helpers
 
@@ -119,6 +120,17 @@ TEST_F(CommandHandlerTest, RegisteringTheSameCompanyUnderAnotherSpellingIsAlread
   CRM_ASSERT_OK(Register("c1", "天宇物流集团有限公司", {}));
   EXPECT_THAT(Register("c2", " 天宇物流集团（有限公司）", {}),
               StatusIs(absl::StatusCode::kAlreadyExists, "customer c1"));
+}
+
+TEST_F(CommandHandlerTest, TheHolderOfAPhoneOrCompanyNameIsFoundUnderAnySpelling) {
+  CRM_ASSERT_OK(Register("c1", "天宇物流集团有限公司", {"130-7589-3910"}));
+  EXPECT_THAT(handler_->CustomerHoldingPhone("+86 130 7589 3910"), IsOkAndHolds("c1"));
+  EXPECT_THAT(handler_->CustomerHoldingCompanyName("天宇物流集团（有限公司）"), IsOkAndHolds("c1"));
+  EXPECT_THAT(handler_->CustomerHoldingPhone("13800000000"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(handler_->CustomerHoldingPhone("12345"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "phone: "));
+  EXPECT_THAT(handler_->CustomerHoldingCompanyName("有限公司"),
+              StatusIs(absl::StatusCode::kInvalidArgument, "company_name: "));
 }
 
 TEST_F(CommandHandlerTest, AllowedDuplicateIsRegisteredButDoesNotTakeTheReservation) {

@@ -35,6 +35,15 @@ MATCHER_P2(StatusIs, code, substring,
   return s.code() == code && std::string(s.message()).find(substring) != std::string::npos;
 }
 
+MATCHER_P(IsOkAndHolds, value, "is OK and holds " + ::testing::PrintToString(value)) {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  *result_listener << "holds " << ::testing::PrintToString(*arg);
+  return *arg == value;
+}
+
 }  // namespace crm::testing
 
 #define CRM_ASSERT_OK(expr) ASSERT_THAT((expr), ::crm::testing::IsOk())
