@@ -59,6 +59,10 @@ class RowChecker {
         Problem("phone", out.phone, phone.status().message());
       }
     }
+    if (!out.company.empty() && !out.phone.empty() && out.name.empty()) {
+      Problem("contact_name", "",
+              "a phone without a name cannot be a contact: add the person's name");
+    }
     if (out.company.empty() && out.phone.empty()) {
       Problem("company", "", "neither a company nor a phone: the row names no customer");
     }

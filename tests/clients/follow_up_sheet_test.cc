@@ -120,8 +120,8 @@ TEST_F(SeedSheetTest, TheCallEnteredTwiceIsPlannedOnce) {
 
 TEST_F(SeedSheetTest, WithoutAYearEveryYearlessDateIsReported) {
   auto rows = ParseCsv(
-      "客户公司,联系电话,首电日期,意向,业务员\n甲公司,13800000001,3.12,有兴趣,李娜\n"
-      "乙公司,13800000002,2026-03-12,有兴趣,李娜\n");
+      "客户公司,客户姓名,联系电话,首电日期,意向,业务员\n甲公司,张三,13800000001,3.12,有兴趣,李娜\n"
+      "乙公司,李四,13800000002,2026-03-12,有兴趣,李娜\n");
   ASSERT_TRUE(rows.ok());
   auto plan = PlanFollowUpSheet(*rows, Options(intents_, std::nullopt));
   ASSERT_TRUE(plan.ok());
@@ -170,11 +170,22 @@ TEST(FollowUpSheetTest, ARowWithoutCompanyJoinsTheCompanyOfItsPhone) {
 TEST(FollowUpSheetTest, CallsAfterTodayAreRefused) {
   IntentTable intents;
   auto plan = PlanText(
-      "客户公司,联系电话,首电日期,意向,业务员\n甲公司,13800000001,2026-12-04,有兴趣,李娜\n",
+      "客户公司,客户姓名,联系电话,首电日期,意向,业务员\n甲公司,张三,13800000001,2026-12-04,有兴趣,"
+      "李娜\n",
       intents);
   ASSERT_TRUE(plan.ok());
   ASSERT_EQ(plan->problems.size(), 1u);
   EXPECT_THAT(plan->problems[0].reason, HasSubstr("after today"));
+}
+
+TEST(FollowUpSheetTest, APhoneWithoutANameOnACompanyRowIsAProblem) {
+  IntentTable intents;
+  auto plan = PlanText(
+      "客户公司,客户姓名,联系电话,首电日期,意向,业务员\n甲公司,,13800000001,3.1,有兴趣,李娜\n",
+      intents);
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->problems.size(), 1u);
+  EXPECT_THAT(plan->problems[0].reason, HasSubstr("without a name"));
 }
 
 TEST(FollowUpSheetTest, AHeaderThatDoesNotFitReadsNothing) {
