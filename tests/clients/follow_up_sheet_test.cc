@@ -131,7 +131,7 @@ TEST_F(SeedSheetTest, WithoutAYearEveryYearlessDateIsReported) {
   EXPECT_EQ(plan->rows_planned, 1);
 }
 
-TEST(FollowUpSheetTest, APhoneOnTwoCompaniesIsAConflictNotAGuess) {
+TEST(FollowUpSheetPlanTest, APhoneOnTwoCompaniesIsAConflictNotAGuess) {
   IntentTable intents;
   auto plan = PlanText(
       "客户公司,客户姓名,联系电话,首电日期,意向,业务员\n"
@@ -145,7 +145,7 @@ TEST(FollowUpSheetTest, APhoneOnTwoCompaniesIsAConflictNotAGuess) {
   EXPECT_EQ(plan->customers.size(), 1u);
 }
 
-TEST(FollowUpSheetTest, ARowWithoutCompanyJoinsTheCompanyOfItsPhone) {
+TEST(FollowUpSheetPlanTest, ARowWithoutCompanyJoinsTheCompanyOfItsPhone) {
   IntentTable intents;
   auto plan = PlanText(
       "客户公司,客户姓名,联系电话,首电日期,意向,业务员\n"
@@ -167,7 +167,7 @@ TEST(FollowUpSheetTest, ARowWithoutCompanyJoinsTheCompanyOfItsPhone) {
   EXPECT_TRUE(unknown->match_by_phone_only);  // the store decides at execution
 }
 
-TEST(FollowUpSheetTest, CallsAfterTodayAreRefused) {
+TEST(FollowUpSheetPlanTest, CallsAfterTodayAreRefused) {
   IntentTable intents;
   auto plan = PlanText(
       "客户公司,客户姓名,联系电话,首电日期,意向,业务员\n甲公司,张三,13800000001,2026-12-04,有兴趣,"
@@ -178,7 +178,7 @@ TEST(FollowUpSheetTest, CallsAfterTodayAreRefused) {
   EXPECT_THAT(plan->problems[0].reason, HasSubstr("after today"));
 }
 
-TEST(FollowUpSheetTest, APhoneWithoutANameOnACompanyRowIsAProblem) {
+TEST(FollowUpSheetPlanTest, APhoneWithoutANameOnACompanyRowIsAProblem) {
   IntentTable intents;
   auto plan = PlanText(
       "客户公司,客户姓名,联系电话,首电日期,意向,业务员\n甲公司,,13800000001,3.1,有兴趣,李娜\n",
@@ -188,7 +188,7 @@ TEST(FollowUpSheetTest, APhoneWithoutANameOnACompanyRowIsAProblem) {
   EXPECT_THAT(plan->problems[0].reason, HasSubstr("without a name"));
 }
 
-TEST(FollowUpSheetTest, AHeaderThatDoesNotFitReadsNothing) {
+TEST(FollowUpSheetPlanTest, AHeaderThatDoesNotFitReadsNothing) {
   IntentTable intents;
   EXPECT_THAT(PlanText("name,amount\nx,1\n", intents),
               StatusIs(absl::StatusCode::kInvalidArgument, ("header row does not fit")));
