@@ -21,21 +21,32 @@ class EmbeddedBackend : public ImportBackend {
     return handler_->CustomerHoldingPhone(phone);
   }
   absl::StatusOr<ExistingCustomer> GetCustomer(const std::string& customer_id) override;
+  absl::StatusOr<bool> ProductAvailable(const std::string& product_id) override {
+    absl::StatusOr<engine::domain::ProductState> p = handler_->LoadProduct(product_id);
+    if (!p.ok()) return p.status();
+    return p->exists && !p->retired;
+  }
 
-  absl::Status Execute(const v1::CommandContext& ctx, const v1::CustomerCommand& c) override {
-    return handler_->Execute(ctx, c).status();
+  absl::StatusOr<bool> Execute(const v1::CommandContext& ctx,
+                               const v1::CustomerCommand& c) override {
+    return Wrote(handler_->Execute(ctx, c));
   }
-  absl::Status Execute(const v1::CommandContext& ctx, const v1::RepCommand& c) override {
-    return handler_->Execute(ctx, c).status();
+  absl::StatusOr<bool> Execute(const v1::CommandContext& ctx, const v1::RepCommand& c) override {
+    return Wrote(handler_->Execute(ctx, c));
   }
-  absl::Status Execute(const v1::CommandContext& ctx, const v1::ProductCommand& c) override {
-    return handler_->Execute(ctx, c).status();
+  absl::StatusOr<bool> Execute(const v1::CommandContext& ctx,
+                               const v1::ProductCommand& c) override {
+    return Wrote(handler_->Execute(ctx, c));
   }
-  absl::Status Execute(const v1::CommandContext& ctx, const v1::OrderCommand& c) override {
-    return handler_->Execute(ctx, c).status();
+  absl::StatusOr<bool> Execute(const v1::CommandContext& ctx, const v1::OrderCommand& c) override {
+    return Wrote(handler_->Execute(ctx, c));
   }
 
  private:
+  static absl::StatusOr<bool> Wrote(absl::StatusOr<engine::domain::CommandResult> r) {
+    if (!r.ok()) return r.status();
+    return !r->already_done && r->events_written > 0;
+  }
   engine::domain::CommandHandler* handler_;
 };
 

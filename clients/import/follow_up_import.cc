@@ -220,11 +220,12 @@ absl::StatusOr<ImportReport> ImportFollowUps(const FollowUpSheetPlan& plan, Impo
     ctx.set_actor(options.actor);
     ctx.set_correlation_id(StableId("imp", {options.file_digest}));
     ctx.set_now_us(options.now_us);
-    absl::Status status =
+    absl::StatusOr<bool> wrote =
         s.kind == Step::kRep ? backend.Execute(ctx, s.rep) : backend.Execute(ctx, s.customer);
+    absl::Status status = wrote.status();
     if (s.kind == Step::kRep) {
       // A rep registered before (by an earlier import or an admin) is fine.
-      if (status.ok()) ++report.reps_registered;
+      if (wrote.ok() && *wrote) ++report.reps_registered;
       if (absl::IsAlreadyExists(status)) status = absl::OkStatus();
     }
     if (!status.ok()) {

@@ -31,6 +31,7 @@
 #include "clients/import/follow_up_sheet.h"
 #include "clients/import/import_backend.h"
 #include "clients/import/row_problem.h"
+#include "crm/v1/order_events.pb.h"
 
 namespace crm::clients {
 
@@ -46,6 +47,15 @@ struct ImportOptions {
   absl::flat_hash_map<std::string, std::string> rep_ids;
   // Called after each command with (done, total).
   std::function<void(size_t, size_t)> progress;
+
+  // Collection sheets only. Product name -> product id; names not listed
+  // get a stable id derived from the name.
+  absl::flat_hash_map<std::string, std::string> product_ids;
+  // Define products the CRM does not have (at the row's amount as price);
+  // without it a missing product is a problem.
+  bool create_missing = false;
+  // The sheet does not say how money arrived.
+  v1::PaymentMethod payment_method = v1::PAYMENT_METHOD_OTHER;
 };
 
 struct ImportReport {
@@ -58,6 +68,10 @@ struct ImportReport {
   int contacts_added = 0;
   int follow_ups_logged = 0;
   int follow_ups_already_there = 0;
+  int products_defined = 0;
+  int orders_placed = 0;
+  int payments_recorded = 0;
+  int orders_already_there = 0;
 };
 
 // A stable id "<prefix>-<20 hex>" from `parts`.

@@ -36,12 +36,18 @@ class ImportBackend {
   virtual absl::StatusOr<std::string> CustomerHoldingCompanyName(const std::string& name) = 0;
   virtual absl::StatusOr<std::string> CustomerHoldingPhone(const std::string& phone) = 0;
   virtual absl::StatusOr<ExistingCustomer> GetCustomer(const std::string& customer_id) = 0;
+  // Whether a product is defined (and not retired: a retired one is false).
+  virtual absl::StatusOr<bool> ProductAvailable(const std::string& product_id) = 0;
 
   // Commands; the context carries the request id that makes retries safe.
-  virtual absl::Status Execute(const v1::CommandContext& ctx, const v1::CustomerCommand& c) = 0;
-  virtual absl::Status Execute(const v1::CommandContext& ctx, const v1::RepCommand& c) = 0;
-  virtual absl::Status Execute(const v1::CommandContext& ctx, const v1::ProductCommand& c) = 0;
-  virtual absl::Status Execute(const v1::CommandContext& ctx, const v1::OrderCommand& c) = 0;
+  // True if events were written, false if the command was already done.
+  virtual absl::StatusOr<bool> Execute(const v1::CommandContext& ctx,
+                                       const v1::CustomerCommand& c) = 0;
+  virtual absl::StatusOr<bool> Execute(const v1::CommandContext& ctx, const v1::RepCommand& c) = 0;
+  virtual absl::StatusOr<bool> Execute(const v1::CommandContext& ctx,
+                                       const v1::ProductCommand& c) = 0;
+  virtual absl::StatusOr<bool> Execute(const v1::CommandContext& ctx,
+                                       const v1::OrderCommand& c) = 0;
 };
 
 }  // namespace crm::clients

@@ -669,6 +669,15 @@ class CommandHandler::Impl {
     return state;
   }
 
+  absl::StatusOr<ProductState> LoadProduct(const std::string& id) {
+    CRM_RETURN_IF_ERROR(ValidateId("product_id", id));
+    const std::string stream = absl::StrCat("product-", id);
+    CRM_ASSIGN_OR_RETURN(auto loaded, (Load<v1::ProductEvent>(products_, stream)));
+    ProductState state = loaded.state;
+    Remember(products_, stream, std::move(loaded));
+    return state;
+  }
+
   absl::StatusOr<std::string> Holder(const ReservationKey& key) {
     CRM_ASSIGN_OR_RETURN(Loaded<ReservationState> r, LoadReservation(key));
     if (r.state.owner_id.empty()) {
@@ -767,6 +776,9 @@ absl::StatusOr<CustomerState> CommandHandler::LoadCustomer(const std::string& cu
 }
 absl::StatusOr<OrderState> CommandHandler::LoadOrder(const std::string& order_id) {
   return impl_->LoadOrder(order_id);
+}
+absl::StatusOr<ProductState> CommandHandler::LoadProduct(const std::string& product_id) {
+  return impl_->LoadProduct(product_id);
 }
 absl::StatusOr<std::string> CommandHandler::CustomerHoldingPhone(absl::string_view phone) {
   return impl_->CustomerHoldingPhone(phone);

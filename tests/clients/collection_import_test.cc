@@ -1,0 +1,156 @@
+// The collection import on a real store: customers come from the follow-up
+// sheet imported first (both from ../shared/data); counts worked out by hand
+// from the two files.
+#include "clients/import/collection_import.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "clients/import/csv_reader.h"
+#include "clients/import/embedded_backend.h"
+#include "clients/import/text_encoding.h"
+#include "engine/domain/business_calendar.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/temp_dir.h"
+
+namespace crm::clients {
+namespace {
+
+using ::testing::HasSubstr;
+
+const int64_t kNow = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(2026, 12, 3, 10, 0, 0),
+                                                        engine::domain::DefaultBusinessTimeZone()));
+
+std::vector<CsvRow> ReadShared(const std::string& name) {
+  const std::string path = std::string(CRM_SHARED_DATA_DIR) + "/" + name;
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "this test needs " << path << " (the shared data folder)";
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  auto text = DecodeToUtf8(bytes.str(), Encoding::kAuto);
+  auto rows = ParseCsv(text.ok() ? text->utf8 : "");
+  EXPECT_TRUE(rows.ok());
+  return rows.ok() ? *rows : std::vector<CsvRow>{};
+}
+
+class CollectionImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    engine::StoreOptions options;
+    options.path = dir_.path();
+    options.sync_writes = false;  // tests do not survive power loss
+    auto store = engine::EventStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    handler_ = std::make_unique<engine::domain::CommandHandler>(
+        store_.get(), engine::domain::CommandHandlerOptions{});
+    backend_ = std::make_unique<EmbeddedBackend>(handler_.get());
+
+    FollowUpSheetOptions fo;
+    fo.year = 2026;
+    fo.today = absl::CivilDay(2026, 12, 3);
+    fo.intents = &intents_;
+    auto followups = PlanFollowUpSheet(ReadShared("follow-up-sheet.csv"), fo);
+    ASSERT_TRUE(followups.ok());
+    auto done = ImportFollowUps(*followups, *backend_, Options(/*skip_invalid=*/true));
+    ASSERT_TRUE(done.ok()) << done.status();
+    ASSERT_EQ(done->customers_registered, 19);
+  }
+
+  ImportOptions Options(bool skip_invalid) {
+    ImportOptions o;
+    o.file_digest = "digest-c";
+    o.actor = "user-import";
+    o.now_us = kNow;
+    o.zone = engine::domain::DefaultBusinessTimeZone();
+    o.skip_invalid = skip_invalid;
+    return o;
+  }
+
+  CollectionSheetPlan Plan() {
+    CollectionSheetOptions o;
+    o.today = absl::CivilDay(2026, 12, 3);
+    o.unpaid_due = absl::CivilDay(2026, 12, 31);
+    auto plan = PlanCollectionSheet(ReadShared("collection-sheet.csv"), o);
+    EXPECT_TRUE(plan.ok());
+    return plan.ok() ? *plan : CollectionSheetPlan{};
+  }
+
+  crm::testing::TempDir dir_;
+  IntentTable intents_;
+  std::unique_ptr<engine::EventStore> store_;
+  std::unique_ptr<engine::domain::CommandHandler> handler_;
+  std::unique_ptr<EmbeddedBackend> backend_;
+};
+
+TEST_F(CollectionImportTest, UnknownCustomersAndProductsRefuseTheImportBeforeAnyWrite) {
+  const uint64_t before = store_->CommittedPosition();
+  auto report = ImportCollections(Plan(), *backend_, Options(/*skip_invalid=*/false));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->wrote);
+  // 9 from the sheet itself; 14 rows name customers the follow-up sheet
+  // does not have (凯旋酒店管理, 鼎盛建材, ...); every product is undefined.
+  int unknown_customer = 0, unknown_product = 0;
+  for (const RowProblem& p : report->problems) {
+    if (absl::StrContains(p.reason, "no customer of this name")) ++unknown_customer;
+    if (absl::StrContains(p.reason, "is not defined")) ++unknown_product;
+  }
+  EXPECT_EQ(unknown_customer, 14);
+  EXPECT_EQ(unknown_product, 24);
+  EXPECT_EQ(store_->CommittedPosition(), before);
+}
+
+TEST_F(CollectionImportTest, KnownCustomersGetOrdersAndPaymentsOnceEvenWhenRerun) {
+  ImportOptions o = Options(/*skip_invalid=*/true);
+  o.create_missing = true;
+  auto report = ImportCollections(Plan(), *backend_, o);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->wrote);
+  // Lines 2,3,8,9,10,22,24,26,27,28 name customers of the follow-up sheet.
+  EXPECT_EQ(report->rows_imported, 10);
+  EXPECT_EQ(report->orders_placed, 10);
+  EXPECT_EQ(report->payments_recorded, 6);  // lines 3,9,10,22,24,27 are 已回款
+  EXPECT_EQ(report->products_defined, 4);
+  EXPECT_EQ(report->reps_registered, 0);  // the follow-up import registered all four
+
+  // 蓝海餐饮管理 (line 10): 12500 paid on 2026-03-09, nothing outstanding.
+  auto holder = handler_->CustomerHoldingCompanyName("蓝海餐饮管理");
+  ASSERT_TRUE(holder.ok());
+  auto orders = store_->ReadCategory("order", 0, engine::Direction::kForward, 1000);
+  ASSERT_TRUE(orders.ok());
+  int64_t paid = 0, outstanding = 0;
+  std::set<std::string> order_streams;
+  for (const engine::RecordedEvent& e : *orders) order_streams.insert(e.stream);
+  ASSERT_EQ(order_streams.size(), 10u);
+  bool found_lanhai = false;
+  for (const std::string& stream : order_streams) {
+    auto order = handler_->LoadOrder(stream.substr(6));
+    ASSERT_TRUE(order.ok());
+    EXPECT_TRUE(order->approved);
+    paid += order->Paid();
+    outstanding += order->Outstanding();
+    if (order->customer_id == *holder) {
+      found_lanhai = true;
+      EXPECT_EQ(order->amount, 1'250'000);
+      EXPECT_EQ(order->Outstanding(), 0);
+    }
+  }
+  EXPECT_TRUE(found_lanhai);
+  EXPECT_EQ(paid, 10'619'950);  // 1200 + 4999.50 + 12500 + 60000 + 12500 + 15000
+  // Unpaid lines 2, 8, 26, 28: 4999.50 + 4999.50 + 800 + 800.
+  EXPECT_EQ(outstanding, 1'159'900);
+
+  const uint64_t written = store_->CommittedPosition();
+  auto again = ImportCollections(Plan(), *backend_, o);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->orders_placed, 0);
+  EXPECT_EQ(again->orders_already_there, 10);
+  EXPECT_EQ(again->payments_recorded, 0);
+  EXPECT_EQ(store_->CommittedPosition(), written);
+}
+
+}  // namespace
+}  // namespace crm::clients
