@@ -1,0 +1,133 @@
+// crmctl: the command line for people.
+//
+//   crmctl import followups FILE [--year=2026] [--dry-run] [--skip-invalid] ...
+//   crmctl import payments FILE [--unpaid-due=2026-12-31] [--create-missing] ...
+//
+// Flags may be written with dashes or underscores. Until crmctl speaks to
+// crmd over gRPC, it works on a store folder directly (--data-dir), which
+// crmd must not have open at the same time (RocksDB locks it).
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "clients/crmctl/import_command.h"
+#include "clients/import/embedded_backend.h"
+#include "engine/domain/command_handler.h"
+#include "engine/store/event_store.h"
+
+ABSL_FLAG(std::string, data_dir, "crm-data", "The store folder (crmd must not be running on it).");
+ABSL_FLAG(std::string, encoding, "auto", "File encoding: auto, utf-8 or gb18030.");
+ABSL_FLAG(int32_t, year, 0, "Year of dates written without one (3.12, 3月12日).");
+ABSL_FLAG(std::string, unpaid_due, "", "Due date (YYYY-MM-DD) of unpaid rows without a date.");
+ABSL_FLAG(std::vector<std::string>, map, {}, "HEADING=FIELD entries (FIELD - ignores a column).");
+ABSL_FLAG(std::vector<std::string>, intent, {}, "WORD=INTENT entries added to the intent table.");
+ABSL_FLAG(std::vector<std::string>, rep, {}, "NAME=REP_ID entries for reps named in the sheet.");
+ABSL_FLAG(std::vector<std::string>, product, {}, "NAME=PRODUCT_ID entries.");
+ABSL_FLAG(bool, dry_run, false, "Check and report what would be written; write nothing.");
+ABSL_FLAG(bool, skip_invalid, false, "Import the valid rows even if others have problems.");
+ABSL_FLAG(bool, create_missing, false, "Define products the CRM does not have (payments).");
+ABSL_FLAG(bool, json, false, "Print the report as JSON.");
+ABSL_FLAG(std::string, errors_csv, "", "Write the rejected rows and their problems to this file.");
+ABSL_FLAG(std::string, actor, "", "Who is importing (default $USER).");
+
+namespace {
+
+// absl flags are spelled with underscores; people type dashes.
+std::vector<char*> DashesToUnderscores(int argc, char** argv, std::vector<std::string>& storage) {
+  storage.assign(argv, argv + argc);
+  for (std::string& arg : storage) {
+    if (arg.rfind("--", 0) != 0) continue;
+    const size_t end = arg.find('=');
+    for (size_t i = 2; i < std::min(end, arg.size()); ++i) {
+      if (arg[i] == '-') arg[i] = '_';
+    }
+  }
+  std::vector<char*> out;
+  for (std::string& arg : storage) out.push_back(arg.data());
+  return out;
+}
+
+int Usage() {
+  absl::FPrintF(
+      stderr,
+      "usage:\n"
+      "  crmctl import followups FILE [--year=YYYY] [--dry-run] [--skip-invalid]\n"
+      "         [--map=HEADING=FIELD,...] [--intent=WORD=INTENT,...] [--errors-csv=F]\n"
+      "  crmctl import payments FILE [--unpaid-due=YYYY-MM-DD] [--create-missing]\n"
+      "         [--product=NAME=ID,...] [--rep=NAME=ID,...] [--dry-run] [--skip-invalid]\n"
+      "  common: --data-dir=DIR (default crm-data), --encoding=auto|utf-8|gb18030, --json\n");
+  return 2;
+}
+
+int Import(const std::vector<char*>& args) {
+  if (args.size() != 4) return Usage();
+  crm::clients::ImportCommandOptions o;
+  o.kind = args[2];
+  o.file = args[3];
+  o.encoding = absl::GetFlag(FLAGS_encoding);
+  if (const int year = absl::GetFlag(FLAGS_year); year != 0) {
+    if (year < 1900 || year > 9999) {
+      absl::FPrintF(stderr, "crmctl: --year=%d is not a year\n", year);
+      return 2;
+    }
+    o.year = year;
+  }
+  if (const std::string due = absl::GetFlag(FLAGS_unpaid_due); !due.empty()) {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(due, &day)) {
+      absl::FPrintF(stderr, "crmctl: --unpaid-due=%s is not a YYYY-MM-DD date\n", due);
+      return 2;
+    }
+    o.unpaid_due = day;
+  }
+  o.column_map = absl::GetFlag(FLAGS_map);
+  o.intents = absl::GetFlag(FLAGS_intent);
+  o.reps = absl::GetFlag(FLAGS_rep);
+  o.products = absl::GetFlag(FLAGS_product);
+  o.dry_run = absl::GetFlag(FLAGS_dry_run);
+  o.skip_invalid = absl::GetFlag(FLAGS_skip_invalid);
+  o.create_missing = absl::GetFlag(FLAGS_create_missing);
+  o.json = absl::GetFlag(FLAGS_json);
+  o.errors_csv = absl::GetFlag(FLAGS_errors_csv);
+  o.actor = absl::GetFlag(FLAGS_actor);
+  if (o.actor.empty()) {
+    const char* user = std::getenv("USER");
+    o.actor = absl::StrCat("crmctl:", user != nullptr ? user : "unknown");
+  }
+  o.now_us = absl::ToUnixMicros(absl::Now());
+  o.progress = !o.json && isatty(STDERR_FILENO);
+
+  crm::engine::StoreOptions store_options;
+  store_options.path = absl::GetFlag(FLAGS_data_dir);
+  absl::StatusOr<std::unique_ptr<crm::engine::EventStore>> store =
+      crm::engine::EventStore::Open(store_options);
+  if (!store.ok()) {
+    absl::FPrintF(stderr, "crmctl: cannot open the store in %s: %s (is crmd running on it?)\n",
+                  store_options.path, store.status().message());
+    return 2;
+  }
+  crm::engine::domain::CommandHandler handler(store->get(), {});
+  crm::clients::EmbeddedBackend backend(&handler);
+  return crm::clients::RunImport(o, backend, stdout, stderr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("crmctl import followups|payments FILE [flags]");
+  std::vector<std::string> storage;
+  std::vector<char*> fixed = DashesToUnderscores(argc, argv, storage);
+  std::vector<char*> args = absl::ParseCommandLine(static_cast<int>(fixed.size()), fixed.data());
+  if (args.size() >= 2 && std::string(args[1]) == "import") return Import(args);
+  return Usage();
+}
