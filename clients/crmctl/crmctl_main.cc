@@ -2,6 +2,7 @@
 //
 //   crmctl import followups FILE [--year=2026] [--dry-run] [--skip-invalid] ...
 //   crmctl import payments FILE [--unpaid-due=2026-12-31] [--create-missing] ...
+//   crmctl events export [--from=POSITION] [--limit=N] [--out=FILE]
 //
 // Flags may be written with dashes or underscores. Until crmctl speaks to
 // crmd over gRPC, it works on a store folder directly (--data-dir), which
@@ -20,6 +21,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "clients/crmctl/event_json.h"
 #include "clients/crmctl/import_command.h"
 #include "clients/import/embedded_backend.h"
 #include "engine/domain/command_handler.h"
@@ -39,6 +41,9 @@ ABSL_FLAG(bool, create_missing, false, "Define products the CRM does not have (p
 ABSL_FLAG(bool, json, false, "Print the report as JSON.");
 ABSL_FLAG(std::string, errors_csv, "", "Write the rejected rows and their problems to this file.");
 ABSL_FLAG(std::string, actor, "", "Who is importing (default $USER).");
+ABSL_FLAG(uint64_t, from, 0, "events export: the first global position.");
+ABSL_FLAG(uint64_t, limit, 0, "events export: at most this many events (0: to the end).");
+ABSL_FLAG(std::string, out, "", "events export: write to this file instead of stdout.");
 
 namespace {
 
@@ -67,6 +72,67 @@ int Usage() {
       "         [--product=NAME=ID,...] [--rep=NAME=ID,...] [--dry-run] [--skip-invalid]\n"
       "  common: --data-dir=DIR (default crm-data), --encoding=auto|utf-8|gb18030, --json\n");
   return 2;
+}
+
+absl::StatusOr<std::unique_ptr<crm::engine::EventStore>> OpenStore() {
+  crm::engine::StoreOptions store_options;
+  store_options.path = absl::GetFlag(FLAGS_data_dir);
+  absl::StatusOr<std::unique_ptr<crm::engine::EventStore>> store =
+      crm::engine::EventStore::Open(store_options);
+  if (!store.ok()) {
+    absl::FPrintF(stderr, "crmctl: cannot open the store in %s: %s (is crmd running on it?)\n",
+                  store_options.path, store.status().message());
+  }
+  return store;
+}
+
+// Writes the log from --from as JSON lines; a consumer resumes from the last
+// position it saw plus one.
+int ExportEvents(const std::vector<char*>& args) {
+  if (args.size() != 3 || std::string(args[2]) != "export") return Usage();
+  absl::StatusOr<std::unique_ptr<crm::engine::EventStore>> store = OpenStore();
+  if (!store.ok()) return 2;
+  std::FILE* out = stdout;
+  const std::string path = absl::GetFlag(FLAGS_out);
+  if (!path.empty()) {
+    out = std::fopen(path.c_str(), "wb");
+    if (out == nullptr) {
+      absl::FPrintF(stderr, "crmctl: cannot write %s\n", path);
+      return 2;
+    }
+  }
+  uint64_t position = absl::GetFlag(FLAGS_from);
+  const uint64_t limit = absl::GetFlag(FLAGS_limit);
+  uint64_t written = 0;
+  int code = 0;
+  while (limit == 0 || written < limit) {
+    const size_t page = limit == 0 ? 1000 : std::min<uint64_t>(1000, limit - written);
+    auto events = (*store)->ReadAll(position, crm::engine::Direction::kForward, page);
+    if (!events.ok()) {
+      absl::FPrintF(stderr, "crmctl: reading at %d: %s\n", position, events.status().message());
+      code = 3;
+      break;
+    }
+    for (const crm::engine::RecordedEvent& e : *events) {
+      absl::StatusOr<std::string> line = crm::clients::EventToJsonLine(e);
+      if (!line.ok()) {
+        absl::FPrintF(stderr, "crmctl: %s\n", line.status().message());
+        code = 3;
+        break;
+      }
+      absl::FPrintF(out, "%s\n", *line);
+      position = e.position + 1;
+      ++written;
+    }
+    if (code != 0 || events->size() < page) break;
+  }
+  if (out != stdout && std::fclose(out) != 0) {
+    absl::FPrintF(stderr, "crmctl: writing %s failed\n", path);
+    return 3;
+  }
+  if (std::ferror(stdout)) return 3;
+  absl::FPrintF(stderr, "%d events exported; resume with --from=%d\n", written, position);
+  return code;
 }
 
 int Import(const std::vector<char*>& args) {
@@ -107,15 +173,8 @@ int Import(const std::vector<char*>& args) {
   o.now_us = absl::ToUnixMicros(absl::Now());
   o.progress = !o.json && isatty(STDERR_FILENO);
 
-  crm::engine::StoreOptions store_options;
-  store_options.path = absl::GetFlag(FLAGS_data_dir);
-  absl::StatusOr<std::unique_ptr<crm::engine::EventStore>> store =
-      crm::engine::EventStore::Open(store_options);
-  if (!store.ok()) {
-    absl::FPrintF(stderr, "crmctl: cannot open the store in %s: %s (is crmd running on it?)\n",
-                  store_options.path, store.status().message());
-    return 2;
-  }
+  absl::StatusOr<std::unique_ptr<crm::engine::EventStore>> store = OpenStore();
+  if (!store.ok()) return 2;
   crm::engine::domain::CommandHandler handler(store->get(), {});
   crm::clients::EmbeddedBackend backend(&handler);
   return crm::clients::RunImport(o, backend, stdout, stderr);
@@ -129,5 +188,6 @@ int main(int argc, char** argv) {
   std::vector<char*> fixed = DashesToUnderscores(argc, argv, storage);
   std::vector<char*> args = absl::ParseCommandLine(static_cast<int>(fixed.size()), fixed.data());
   if (args.size() >= 2 && std::string(args[1]) == "import") return Import(args);
+  if (args.size() >= 2 && std::string(args[1]) == "events") return ExportEvents(args);
   return Usage();
 }

@@ -116,6 +116,38 @@ TEST(CrmctlImportTest, AYearlessSheetWithoutYearSaysToPassOne) {
   EXPECT_THAT(run.out, HasSubstr("pass --year"));
 }
 
+TEST(CrmctlEventsExportTest, EveryEventIsOneJsonLineInPositionOrderAndExportResumes) {
+  crm::testing::TempDir dir;
+  const std::string sheet = dir.path() + "/sheet.csv";
+  WriteFile(sheet, absl::StrReplaceAll(kSheet, {{",随便,", ",有兴趣,"}}));
+  const std::string data = absl::StrCat("--data-dir=", dir.path(), "/data");
+  ASSERT_EQ(Crmctl(absl::StrCat("import followups ", sheet, " ", data, " --year=2026")).code, 0);
+
+  const std::string all = dir.path() + "/all.jsonl";
+  CliRun run = Crmctl(absl::StrCat("events export ", data, " --out=", all));
+  ASSERT_EQ(run.code, 0) << run.out;
+  std::istringstream lines(ReadFile(all));
+  std::string line;
+  int n = 0, follow_ups = 0;
+  while (std::getline(lines, line)) {
+    EXPECT_EQ(line.rfind(absl::StrCat("{\"position\":", n, ","), 0), 0u) << line;
+    if (line.find("\"type\":\"crm.v1.FollowUpLogged\"") != std::string::npos) {
+      ++follow_ups;
+      EXPECT_THAT(line, HasSubstr("\"intent\":\"INTENT_"));
+      EXPECT_THAT(line, HasSubstr("\"actor\":\"crmctl:"));
+    }
+    ++n;
+  }
+  EXPECT_EQ(follow_ups, 4);
+  EXPECT_THAT(run.out, HasSubstr(absl::StrCat(n, " events exported; resume with --from=", n)));
+
+  // Resuming from the middle gives exactly the tail.
+  CliRun tail = Crmctl(absl::StrCat("events export ", data, " --from=", n - 2));
+  ASSERT_EQ(tail.code, 0);
+  EXPECT_THAT(tail.out, HasSubstr(absl::StrCat("{\"position\":", n - 2, ",")));
+  EXPECT_THAT(tail.out, HasSubstr("2 events exported"));
+}
+
 TEST(CrmctlImportTest, UnknownSheetKindAndMissingFileAreUsageErrors) {
   crm::testing::TempDir dir;
   EXPECT_EQ(Crmctl(absl::StrCat("import invoices x.csv --data-dir=", dir.path())).code, 2);
