@@ -62,6 +62,10 @@ absl::StatusOr<std::unique_ptr<PgConn>> PgConn::Connect(const std::string& conni
     PQfinish(c);
     return s;
   }
+  // Server notices ("table does not exist, skipping") are expected here and
+  // would only clutter the run's output.
+  PQsetNoticeProcessor(
+      c, [](void*, const char*) {}, nullptr);
   return std::unique_ptr<PgConn>(new PgConn(c));
 }
 
