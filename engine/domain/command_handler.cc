@@ -270,31 +270,35 @@ class CommandHandler::Impl {
     CRM_ASSIGN_OR_RETURN(env.claimant, ClaimantFor(ctx, command));
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
       CRM_ASSIGN_OR_RETURN(auto loaded, (Load<v1::CustomerEvent>(customers_, stream)));
-      if (loaded.Seen(ctx.request_id())) return Done(loaded.revision);
+      const Revision read_at = loaded.revision;
+      if (loaded.Seen(ctx.request_id())) {
+        Remember(customers_, stream, std::move(loaded));
+        return Done(read_at);
+      }
       CRM_ASSIGN_OR_RETURN(std::vector<v1::CustomerEvent> events,
                            DecideCustomer(ctx, command, loaded.state, env));
       if (events.empty()) {
         Remember(customers_, stream, std::move(loaded));
-        return Done(loaded.revision);
+        return Done(read_at);
       }
-      Loaded<CustomerState> next = loaded;
-      FoldAll(next, events);
+      // Fold into the loaded state itself rather than a copy: a hot
+      // customer's state holds every follow-up id, and copying it per
+      // command made logging a follow-up O(history). If the append then
+      // fails, the state (now ahead of the store) is dropped, not cached.
+      const std::set<ReservationKey> keys_before = CustomerReservationKeys(loaded.state);
+      FoldAll(loaded, events);
       std::vector<StreamAppend> request;
-      CRM_ASSIGN_OR_RETURN(StreamAppend own,
-                           Proposal(ctx, stream, ExpectedFor(loaded.revision), events));
+      CRM_ASSIGN_OR_RETURN(StreamAppend own, Proposal(ctx, stream, ExpectedFor(read_at), events));
       request.push_back(std::move(own));
-      CRM_RETURN_IF_ERROR(
-          PlanReservations(ctx, id, "customer", CustomerReservationKeys(loaded.state),
-                           CustomerReservationKeys(next.state), AllowsDuplicate(command), request));
+      CRM_RETURN_IF_ERROR(PlanReservations(ctx, id, "customer", keys_before,
+                                           CustomerReservationKeys(loaded.state),
+                                           AllowsDuplicate(command), request));
       absl::StatusOr<AppendResult> result = store_->Append(std::move(request));
-      if (absl::IsAborted(result.status())) {  // someone wrote first: re-read
-        Remember(customers_, stream, std::move(loaded));
-        continue;
-      }
+      if (absl::IsAborted(result.status())) continue;  // someone wrote first: re-read
       if (!result.ok()) return result.status();
-      next.revision = RevisionOf(*result, stream);
-      next.Remember(ctx.request_id());
-      Remember(customers_, stream, std::move(next));
+      loaded.revision = RevisionOf(*result, stream);
+      loaded.Remember(ctx.request_id());
+      Remember(customers_, stream, std::move(loaded));
       return Written(*result, stream, events.size());
     }
     return GaveUp(stream, options_.max_attempts);
@@ -479,11 +483,15 @@ class CommandHandler::Impl {
                                               Extra extra) {
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
       CRM_ASSIGN_OR_RETURN(auto loaded, (Load<Envelope>(cache, stream)));
-      if (loaded.Seen(ctx.request_id())) return Done(loaded.revision);
+      const Revision read_at = loaded.revision;
+      if (loaded.Seen(ctx.request_id())) {
+        Remember(cache, stream, std::move(loaded));
+        return Done(read_at);
+      }
       CRM_ASSIGN_OR_RETURN(std::vector<Envelope> events, decide(loaded.state));
       if (events.empty()) {
         Remember(cache, stream, std::move(loaded));
-        return Done(loaded.revision);
+        return Done(read_at);
       }
       std::vector<StreamAppend> request;
       CRM_ASSIGN_OR_RETURN(StreamAppend own,
