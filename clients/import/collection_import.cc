@@ -31,13 +31,6 @@ v1::Money Cny(int64_t minor) {
   return m;
 }
 
-absl::Status Interrupted(const absl::Status& cause, absl::string_view what) {
-  return absl::Status(cause.code(),
-                      absl::StrCat(what, ": ", cause.message(),
-                                   " — the import stopped part-way; run the same command again to "
-                                   "finish it (what was written is not written twice)"));
-}
-
 }  // namespace
 
 absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
@@ -205,11 +198,7 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
   report.wrote = true;
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step& s = steps[i];
-    v1::CommandContext ctx;
-    ctx.set_request_id(s.request_id);
-    ctx.set_actor(options.actor);
-    ctx.set_correlation_id(StableId("imp", {options.file_digest}));
-    ctx.set_now_us(options.now_us);
+    const v1::CommandContext ctx = ImportContext(options, s.request_id);
     absl::StatusOr<bool> wrote;
     switch (s.kind) {
       case Step::kRep:

@@ -20,13 +20,6 @@ struct Target {
   ExistingCustomer existing;
 };
 
-absl::Status Interrupted(const absl::Status& cause, absl::string_view what) {
-  return absl::Status(cause.code(),
-                      absl::StrCat(what, ": ", cause.message(),
-                                   " — the import stopped part-way; run the same command again to "
-                                   "finish it (what was written is not written twice)"));
-}
-
 bool HasContact(const ExistingCustomer& existing, const PlannedContact& contact) {
   for (const v1::Contact& c : existing.contacts) {
     if (!contact.phone_key.empty()) {
@@ -42,12 +35,6 @@ bool HasContact(const ExistingCustomer& existing, const PlannedContact& contact)
 }
 
 }  // namespace
-
-std::string StableId(absl::string_view prefix, const std::vector<std::string>& parts) {
-  const std::string uuid =
-      engine::EventId::NameBased("crm.import", absl::StrJoin(parts, "\n")).ToString();
-  return absl::StrCat(prefix, "-", absl::StrReplaceAll(uuid, {{"-", ""}}).substr(0, 20));
-}
 
 absl::StatusOr<ImportReport> ImportFollowUps(const FollowUpSheetPlan& plan, ImportBackend& backend,
                                              const ImportOptions& options) {
@@ -215,11 +202,7 @@ absl::StatusOr<ImportReport> ImportFollowUps(const FollowUpSheetPlan& plan, Impo
   report.wrote = true;
   for (size_t i = 0; i < steps.size(); ++i) {
     const Step& s = steps[i];
-    v1::CommandContext ctx;
-    ctx.set_request_id(s.request_id);
-    ctx.set_actor(options.actor);
-    ctx.set_correlation_id(StableId("imp", {options.file_digest}));
-    ctx.set_now_us(options.now_us);
+    const v1::CommandContext ctx = ImportContext(options, s.request_id);
     absl::StatusOr<bool> wrote =
         s.kind == Step::kRep ? backend.Execute(ctx, s.rep) : backend.Execute(ctx, s.customer);
     absl::Status status = wrote.status();

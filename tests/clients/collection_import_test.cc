@@ -14,7 +14,7 @@
 #include "engine/domain/business_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/support/temp_dir.h"
+#include "tests/clients/import_fixture.h"
 
 namespace crm::clients {
 namespace {
@@ -24,36 +24,16 @@ using ::testing::HasSubstr;
 const int64_t kNow = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(2026, 12, 3, 10, 0, 0),
                                                         engine::domain::DefaultBusinessTimeZone()));
 
-std::vector<CsvRow> ReadShared(const std::string& name) {
-  const std::string path = std::string(CRM_SHARED_DATA_DIR) + "/" + name;
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "this test needs " << path << " (the shared data folder)";
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  auto text = DecodeToUtf8(bytes.str(), Encoding::kAuto);
-  auto rows = ParseCsv(text.ok() ? text->utf8 : "");
-  EXPECT_TRUE(rows.ok());
-  return rows.ok() ? *rows : std::vector<CsvRow>{};
-}
-
-class CollectionImportTest : public ::testing::Test {
+class CollectionImportTest : public testing::ImportStoreTest {
  protected:
   void SetUp() override {
-    engine::StoreOptions options;
-    options.path = dir_.path();
-    options.sync_writes = false;  // tests do not survive power loss
-    auto store = engine::EventStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    handler_ = std::make_unique<engine::domain::CommandHandler>(
-        store_.get(), engine::domain::CommandHandlerOptions{});
-    backend_ = std::make_unique<EmbeddedBackend>(handler_.get());
+    ImportStoreTest::SetUp();
 
     FollowUpSheetOptions fo;
     fo.year = 2026;
-    fo.today = absl::CivilDay(2026, 12, 3);
+    fo.today = testing::ImportToday();
     fo.intents = &intents_;
-    auto followups = PlanFollowUpSheet(ReadShared("follow-up-sheet.csv"), fo);
+    auto followups = PlanFollowUpSheet(testing::SharedDataRows("follow-up-sheet.csv"), fo);
     ASSERT_TRUE(followups.ok());
     auto done = ImportFollowUps(*followups, *backend_, Options(/*skip_invalid=*/true));
     ASSERT_TRUE(done.ok()) << done.status();
@@ -72,18 +52,14 @@ class CollectionImportTest : public ::testing::Test {
 
   CollectionSheetPlan Plan() {
     CollectionSheetOptions o;
-    o.today = absl::CivilDay(2026, 12, 3);
+    o.today = testing::ImportToday();
     o.unpaid_due = absl::CivilDay(2026, 12, 31);
-    auto plan = PlanCollectionSheet(ReadShared("collection-sheet.csv"), o);
+    auto plan = PlanCollectionSheet(testing::SharedDataRows("collection-sheet.csv"), o);
     EXPECT_TRUE(plan.ok());
     return plan.ok() ? *plan : CollectionSheetPlan{};
   }
 
-  crm::testing::TempDir dir_;
   IntentTable intents_;
-  std::unique_ptr<engine::EventStore> store_;
-  std::unique_ptr<engine::domain::CommandHandler> handler_;
-  std::unique_ptr<EmbeddedBackend> backend_;
 };
 
 TEST_F(CollectionImportTest, UnknownCustomersAndProductsRefuseTheImportBeforeAnyWrite) {

@@ -12,8 +12,8 @@
 #include "engine/domain/business_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/clients/import_fixture.h"
 #include "tests/support/status_matchers.h"
-#include "tests/support/temp_dir.h"
 
 namespace crm::clients {
 namespace {
@@ -23,26 +23,14 @@ using ::testing::HasSubstr;
 const int64_t kNow = absl::ToUnixMicros(absl::FromCivil(absl::CivilSecond(2026, 12, 3, 10, 0, 0),
                                                         engine::domain::DefaultBusinessTimeZone()));
 
-class FollowUpImportTest : public ::testing::Test {
+class FollowUpImportTest : public testing::ImportStoreTest {
  protected:
-  void SetUp() override {
-    engine::StoreOptions options;
-    options.path = dir_.path();
-    options.sync_writes = false;  // tests do not survive power loss
-    auto store = engine::EventStore::Open(options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = std::move(*store);
-    handler_ = std::make_unique<engine::domain::CommandHandler>(
-        store_.get(), engine::domain::CommandHandlerOptions{});
-    backend_ = std::make_unique<EmbeddedBackend>(handler_.get());
-  }
-
   FollowUpSheetPlan Plan(const std::string& csv) {
     auto rows = ParseCsv(csv);
     EXPECT_TRUE(rows.ok()) << rows.status();
     FollowUpSheetOptions o;
     o.year = 2026;
-    o.today = absl::CivilDay(2026, 12, 3);
+    o.today = testing::ImportToday();
     o.intents = &intents_;
     auto plan = PlanFollowUpSheet(rows.ok() ? *rows : std::vector<CsvRow>{}, o);
     EXPECT_TRUE(plan.ok()) << plan.status();
@@ -50,14 +38,13 @@ class FollowUpImportTest : public ::testing::Test {
   }
 
   FollowUpSheetPlan SeedPlan() {
-    const std::string path = std::string(CRM_SHARED_DATA_DIR) + "/follow-up-sheet.csv";
-    std::ifstream in(path, std::ios::binary);
-    EXPECT_TRUE(in.good()) << "this test needs " << path << " (the shared data folder)";
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    auto text = DecodeToUtf8(bytes.str(), Encoding::kAuto);
-    EXPECT_TRUE(text.ok());
-    return Plan(text.ok() ? text->utf8 : "");
+    FollowUpSheetOptions o;
+    o.year = 2026;
+    o.today = testing::ImportToday();
+    o.intents = &intents_;
+    auto plan = PlanFollowUpSheet(testing::SharedDataRows("follow-up-sheet.csv"), o);
+    EXPECT_TRUE(plan.ok()) << plan.status();
+    return plan.ok() ? *plan : FollowUpSheetPlan{};
   }
 
   ImportOptions Options(bool skip_invalid = false) {
@@ -85,11 +72,7 @@ class FollowUpImportTest : public ::testing::Test {
     return handler_->Execute(ctx, c).status();
   }
 
-  crm::testing::TempDir dir_;
   IntentTable intents_;
-  std::unique_ptr<engine::EventStore> store_;
-  std::unique_ptr<engine::domain::CommandHandler> handler_;
-  std::unique_ptr<EmbeddedBackend> backend_;
 };
 
 TEST_F(FollowUpImportTest, ASheetWithProblemsWritesNothingAndListsThem) {
@@ -119,7 +102,8 @@ TEST_F(FollowUpImportTest, SkipInvalidImportsTheSeedSheetAndARerunWritesNothing)
   EXPECT_EQ(state->follow_up_ids.size(), 5u);
   EXPECT_EQ(state->contacts.size(), 4u);
   // And a phone of one of its contacts finds it too.
-  EXPECT_THAT(handler_->CustomerHoldingPhone("0571-46246886"), crm::testing::IsOkAndHolds(*holder));
+  EXPECT_THAT(handler_->CustomerHoldingPhone("0571-46246886"),
+              ::crm::testing::IsOkAndHolds(*holder));
 
   const uint64_t written = store_->CommittedPosition();
   auto again = ImportFollowUps(SeedPlan(), *backend_, Options(/*skip_invalid=*/true));

@@ -16,19 +16,11 @@
 #include "clients/import/text_encoding.h"
 #include "engine/domain/business_calendar.h"
 #include "gtest/gtest.h"
+#include "tests/clients/import_fixture.h"
 #include "tests/support/temp_dir.h"
 
 namespace crm::clients {
 namespace {
-
-std::string ReadShared(const std::string& name) {
-  const std::string path = std::string(CRM_SHARED_DATA_DIR) + "/" + name;
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "this test needs " << path << " (the shared data folder)";
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
 
 // One of: cut the file short, overwrite bytes with random ones, or insert
 // the characters that matter to CSV (quotes, commas, line breaks).
@@ -74,14 +66,14 @@ TEST(ImportFuzzTest, MangledSheetsNeverCrashAndNeverImportPartly) {
   // applying path is exercised too.
   std::string clean;
   {
-    std::istringstream lines(ReadShared("follow-up-sheet.csv"));
+    std::istringstream lines(testing::SharedDataBytes("follow-up-sheet.csv"));
     std::string line;
     for (int n = 1; std::getline(lines, line); ++n) {
       if (n == 5 || n == 29 || n == 36 || n == 42 || n == 44 || n == 46) continue;
       clean += line + "\n";
     }
   }
-  const std::string sheets[] = {clean, ReadShared("collection-sheet.csv")};
+  const std::string sheets[] = {clean, testing::SharedDataBytes("collection-sheet.csv")};
   int wrote = 0;
   std::mt19937 rng(20261203);
   int parsed = 0, planned = 0, refused = 0;
