@@ -119,6 +119,19 @@ class HandlerFixture : public ::testing::Test {
     Done(handler_->Execute(Ctx(now_us), c));
   }
 
+  void FollowUp(const std::string& customer, const std::string& id, const std::string& rep,
+                v1::Intent intent, int64_t occurred_us) {
+    v1::CustomerCommand c;
+    v1::LogFollowUp* f = c.mutable_log_follow_up();
+    f->set_customer_id(customer);
+    f->set_follow_up_id(id);
+    f->set_channel(v1::FOLLOW_UP_CHANNEL_PHONE);
+    f->set_occurred_us(occurred_us);
+    f->set_rep_id(rep);
+    f->set_intent(intent);
+    Done(handler_->Execute(Ctx(occurred_us), c));
+  }
+
   void Merge(const std::string& duplicate, const std::string& survivor, int64_t now_us) {
     v1::MergeCustomers m;
     m.set_duplicate_customer_id(duplicate);
