@@ -6,6 +6,7 @@
 //   "o" order_id                             -> views::OrderRow
 //   "p" yyyymmdd order_id 0x00 payment_id    -> "" (payments by date received)
 //   "u" customer_id                          -> views::CustomerReportRow
+//   "y" opportunity_id                       -> views::OpportunityReportRow
 //
 // Dates are business days written as 8 digits, so key order is date order.
 // Ids are [A-Za-z0-9_-], so 0x00 never occurs in one.
@@ -33,6 +34,10 @@ inline std::string DayDigits(absl::CivilDay day) {
 inline std::string Order(absl::string_view order_id) { return absl::StrCat("o", order_id); }
 inline std::string Customer(absl::string_view customer_id) {
   return absl::StrCat("u", customer_id);
+}
+inline constexpr absl::string_view kOpportunityPrefix = "y";
+inline std::string Opportunity(absl::string_view opportunity_id) {
+  return absl::StrCat("y", opportunity_id);
 }
 inline std::string RepDay(absl::string_view rep_id, absl::CivilDay day) {
   return absl::StrCat("d", rep_id, kSep, DayDigits(day));

@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "crm/v1/customer_events.pb.h"
+#include "crm/v1/opportunity.pb.h"
 #include "engine/domain/event_codec.h"
 #include "engine/domain/money.h"
 #include "engine/status_macros.h"
@@ -120,7 +121,8 @@ void NoteFollowUp(views::CustomerReportRow& r, int64_t us) {
 std::vector<std::string> ReportsProjection::event_types() const {
   return {balances::kOrderTypePrefix,  balances::kPaymentTypePrefix,
           "crm.v1.CustomerRegistered", "crm.v1.CustomerProfileChanged",
-          "crm.v1.CustomerMergedInto", "crm.v1.FollowUpLogged"};
+          "crm.v1.CustomerMergedInto", "crm.v1.FollowUpLogged",
+          "crm.v1.Opportunity"};
 }
 
 absl::Status ReportsProjection::Apply(const engine::RecordedEvent& event, ViewWriter& view) {
@@ -128,7 +130,53 @@ absl::Status ReportsProjection::Apply(const engine::RecordedEvent& event, ViewWr
       absl::StartsWith(event.type, balances::kPaymentTypePrefix)) {
     return ApplyOrder(event, view);
   }
+  if (absl::StartsWith(event.type, "crm.v1.Opportunity")) return ApplyOpportunity(event, view);
   return ApplyCustomer(event, view);
+}
+
+absl::Status ReportsProjection::ApplyOpportunity(const engine::RecordedEvent& event,
+                                                 ViewWriter& view) {
+  v1::OpportunityEvent decoded;
+  CRM_RETURN_IF_ERROR(engine::domain::DecodeEvent(event.type, event.data, decoded));
+  CRM_ASSIGN_OR_RETURN(std::string id, StreamId(event, "opportunity"));
+  const std::string key = keys::Opportunity(id);
+  CRM_ASSIGN_OR_RETURN(std::optional<views::OpportunityReportRow> stored,
+                       Load<views::OpportunityReportRow>(view, key));
+  if (!stored.has_value() && decoded.event_case() != v1::OpportunityEvent::kOpened) {
+    return absl::DataLossError(absl::StrCat(event.type, " at position ", event.position,
+                                            " precedes the opportunity's OpportunityOpened"));
+  }
+  views::OpportunityReportRow row = stored.value_or(views::OpportunityReportRow());
+  switch (decoded.event_case()) {
+    case v1::OpportunityEvent::kOpened: {
+      const v1::OpportunityOpened& e = decoded.opened();
+      row.set_stage(e.stage());
+      row.set_win_probability_percent(e.win_probability_percent());
+      *row.mutable_expected_amount() = e.expected_amount();
+      row.set_owner_rep_id(e.owner_rep_id());
+      break;
+    }
+    case v1::OpportunityEvent::kStageChanged:
+      row.set_stage(decoded.stage_changed().to_stage());
+      row.set_win_probability_percent(decoded.stage_changed().win_probability_percent());
+      break;
+    case v1::OpportunityEvent::kRevised:
+      if (decoded.revised().has_expected_amount()) {
+        *row.mutable_expected_amount() = decoded.revised().expected_amount();
+      }
+      break;
+    case v1::OpportunityEvent::kWon:
+      row.set_won(true);
+      break;
+    case v1::OpportunityEvent::kLost:
+      row.set_lost(true);
+      break;
+    case v1::OpportunityEvent::EVENT_NOT_SET:
+      return absl::DataLossError(
+          absl::StrCat("empty opportunity event at position ", event.position));
+  }
+  view.Put(key, row.SerializeAsString());
+  return absl::OkStatus();
 }
 
 absl::Status ReportsProjection::ApplyOrder(const engine::RecordedEvent& event, ViewWriter& view) {

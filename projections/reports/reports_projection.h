@@ -42,6 +42,7 @@ class ReportsProjection : public Projection {
  private:
   absl::Status ApplyOrder(const engine::RecordedEvent& event, ViewWriter& view);
   absl::Status ApplyCustomer(const engine::RecordedEvent& event, ViewWriter& view);
+  absl::Status ApplyOpportunity(const engine::RecordedEvent& event, ViewWriter& view);
 
   absl::TimeZone zone_;
 };

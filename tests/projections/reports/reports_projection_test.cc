@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "projections/reports/collection_report.h"
 #include "projections/reports/customer_reports.h"
+#include "projections/reports/opportunity_funnel.h"
 #include "projections/reports/rep_performance.h"
 #include "tests/projections/balances/handler_fixture.h"
 #include "tests/support/status_matchers.h"
@@ -22,6 +23,9 @@ namespace crm::projections::reports {
 
 void PrintTo(const MoneyFigures& m, std::ostream* os) {
   *os << "{" << m.currency_code << " ordered=" << m.ordered << " collected=" << m.collected << "}";
+}
+void PrintTo(const FunnelAmount& a, std::ostream* os) {
+  *os << "{" << a.currency_code << " expected=" << a.expected << " weighted=" << a.weighted << "}";
 }
 void PrintTo(const CurrencyTotal& t, std::ostream* os) {
   *os << "{" << t.currency_code << " payments=" << t.payments << " amount=" << t.amount << "}";
@@ -87,6 +91,46 @@ class ReportsProjectionTest : public testing::HandlerFixture {
     Pay("o4", "p1", 0, 600000, D(2026, 2, 28), "rep-li");
 
     Merge("c2", "c3", At(2026, 3, 1));
+    Sync(kReportsProjectionName);
+  }
+
+  void Open(const std::string& id, const std::string& customer, const std::string& rep,
+            int64_t amount, v1::OpportunityStage stage, const std::string& currency = "CNY") {
+    v1::OpportunityCommand c;
+    v1::OpenOpportunity* o = c.mutable_open();
+    o->set_opportunity_id(id);
+    o->set_customer_id(customer);
+    o->set_source("referral");
+    *o->mutable_expected_amount() = engine::domain::MakeMoney(currency, amount);
+    *o->mutable_expected_close_date() = D(2026, 6, 30);
+    o->set_stage(stage);
+    o->set_owner_rep_id(rep);
+    Done(handler_->Execute(Ctx(At(2026, 3, 2)), c));
+  }
+
+  void Opportunities() {
+    Open("y1", "c1", "rep-zhang", 1000000, v1::OPPORTUNITY_STAGE_QUALIFICATION);
+    v1::OpportunityCommand stage;
+    stage.mutable_change_stage()->set_opportunity_id("y1");
+    stage.mutable_change_stage()->set_stage(v1::OPPORTUNITY_STAGE_PROPOSAL);
+    Done(handler_->Execute(Ctx(At(2026, 3, 3)), stage));
+    Open("y2", "c3", "rep-li", 300000, v1::OPPORTUNITY_STAGE_NEEDS_ANALYSIS);
+    v1::OpportunityCommand revise;
+    revise.mutable_revise()->set_opportunity_id("y2");
+    *revise.mutable_revise()->mutable_expected_amount() = engine::domain::MakeMoney("CNY", 333333);
+    Done(handler_->Execute(Ctx(At(2026, 3, 3)), revise));
+    Open("y3", "c4", "rep-zhang", 200000, v1::OPPORTUNITY_STAGE_PROPOSAL);
+    Open("y4", "c1", "rep-zhang", 500000, v1::OPPORTUNITY_STAGE_NEGOTIATION);
+    v1::OpportunityCommand win;
+    win.mutable_win()->set_opportunity_id("y4");
+    win.mutable_win()->set_order_id("o1");
+    Done(handler_->Execute(Ctx(At(2026, 3, 4)), win));
+    Open("y5", "c4", "rep-zhang", 100000, v1::OPPORTUNITY_STAGE_QUALIFICATION);
+    v1::OpportunityCommand lose;
+    lose.mutable_lose()->set_opportunity_id("y5");
+    lose.mutable_lose()->set_reason("chose a competitor");
+    Done(handler_->Execute(Ctx(At(2026, 3, 4)), lose));
+    Open("y6", "c1", "rep-zhang", 50000, v1::OPPORTUNITY_STAGE_NEGOTIATION, "USD");
     Sync(kReportsProjectionName);
   }
 
@@ -244,6 +288,33 @@ TEST_F(ReportsProjectionTest, ConversionCountsContactedCustomersWithALiveOrder) 
   // c5 ordered but was never contacted.
   EXPECT_EQ(conversion.contacted, 3);
   EXPECT_EQ(conversion.converted, 2);
+}
+
+TEST_F(ReportsProjectionTest, FunnelWeighsOpenOpportunitiesByStageProbability) {
+  Script();
+  Opportunities();
+  auto reader = Reader();
+  CRM_ASSERT_OK_AND_ASSIGN(OpportunityFunnel funnel, BuildOpportunityFunnel(*reader));
+  ASSERT_EQ(funnel.stages.size(), 4u);
+  EXPECT_EQ(funnel.stages[0].stage, v1::OPPORTUNITY_STAGE_QUALIFICATION);
+  EXPECT_EQ(funnel.stages[0].open, 0);  // y1 moved on, y5 was lost
+  // y2 revised to 3,333.33 at 30%: 999.9999 rounds down to 999.99.
+  EXPECT_EQ(funnel.stages[1].open, 1);
+  EXPECT_THAT(funnel.stages[1].amounts, ElementsAre(FunnelAmount{"CNY", 333333, 99999}));
+  // y1 and y3 at 50%.
+  EXPECT_EQ(funnel.stages[2].open, 2);
+  EXPECT_THAT(funnel.stages[2].amounts, ElementsAre(FunnelAmount{"CNY", 1200000, 600000}));
+  // y6 at 80%, in its own currency; y4 was won.
+  EXPECT_EQ(funnel.stages[3].open, 1);
+  EXPECT_THAT(funnel.stages[3].amounts, ElementsAre(FunnelAmount{"USD", 50000, 40000}));
+  EXPECT_EQ(funnel.won, 1);
+  EXPECT_THAT(funnel.won_amounts, ElementsAre(FunnelAmount{"CNY", 500000, 500000}));
+  EXPECT_EQ(funnel.lost, 1);
+
+  CRM_ASSERT_OK_AND_ASSIGN(OpportunityFunnel li, BuildOpportunityFunnel(*reader, "rep-li"));
+  EXPECT_EQ(li.stages[1].open, 1);
+  EXPECT_EQ(li.stages[2].open, 0);
+  EXPECT_EQ(li.won, 0);
 }
 
 }  // namespace
