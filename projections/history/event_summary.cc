@@ -1,0 +1,134 @@
+#include "projections/history/event_summary.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "engine/domain/money.h"
+
+namespace crm::projections::history {
+namespace {
+
+using engine::domain::FormatMinorUnits;
+
+std::string Money(const v1::Money& m) {
+  return FormatMinorUnits(m.minor_units(), m.currency_code());
+}
+
+std::string Day(const v1::Date& d) {
+  if (d.year() == 0) return "none";
+  return absl::StrCat(d.year(), "-", d.month() < 10 ? "0" : "", d.month(), "-",
+                      d.day() < 10 ? "0" : "", d.day());
+}
+
+std::string Owner(const std::string& rep) { return rep.empty() ? "the public pool" : rep; }
+
+}  // namespace
+
+std::string Summarise(const v1::CustomerEvent& e) {
+  switch (e.event_case()) {
+    case v1::CustomerEvent::kRegistered:
+      return absl::StrCat("registered ", e.registered().profile().company_name(), ", owner ",
+                          Owner(e.registered().owner_rep_id()));
+    case v1::CustomerEvent::kProfileChanged:
+      return absl::StrCat("profile changed: ",
+                          absl::StrJoin(e.profile_changed().changed_fields().paths(), ", "));
+    case v1::CustomerEvent::kClassified:
+      return absl::StrCat("classified: grade ", e.classified().grade(), ", industry ",
+                          e.classified().industry(), ", size ", e.classified().size());
+    case v1::CustomerEvent::kTagged:
+      return absl::StrCat("tagged ", e.tagged().tag());
+    case v1::CustomerEvent::kUntagged:
+      return absl::StrCat("untagged ", e.untagged().tag());
+    case v1::CustomerEvent::kOwnerAssigned:
+      return absl::StrCat("owner ", Owner(e.owner_assigned().previous_owner_rep_id()), " -> ",
+                          e.owner_assigned().owner_rep_id(), " (", e.owner_assigned().reason(),
+                          ")");
+    case v1::CustomerEvent::kReleasedToPool:
+      return absl::StrCat("released to the public pool by ",
+                          e.released_to_pool().previous_owner_rep_id());
+    case v1::CustomerEvent::kClaimedFromPool:
+      return absl::StrCat("claimed from the public pool by ", e.claimed_from_pool().rep_id());
+    case v1::CustomerEvent::kRecycledToPool:
+      return absl::StrCat("recycled to the public pool from ",
+                          e.recycled_to_pool().previous_owner_rep_id(), " after ",
+                          e.recycled_to_pool().days_without_follow_up(), " days without follow-up");
+    case v1::CustomerEvent::kLocked:
+      return absl::StrCat("locked (", e.locked().reason(), ")");
+    case v1::CustomerEvent::kUnlocked:
+      return absl::StrCat("unlocked (", e.unlocked().reason(), ")");
+    case v1::CustomerEvent::kContactAdded:
+      return absl::StrCat("contact ", e.contact_added().contact().name(), " added");
+    case v1::CustomerEvent::kContactChanged:
+      return absl::StrCat("contact ", e.contact_changed().contact().name(), " changed");
+    case v1::CustomerEvent::kContactRemoved:
+      return absl::StrCat("contact ", e.contact_removed().contact_id(), " removed");
+    case v1::CustomerEvent::kMergedInto:
+      return absl::StrCat("merged into ", e.merged_into().survivor_customer_id());
+    case v1::CustomerEvent::kDuplicateAbsorbed:
+      return absl::StrCat("absorbed duplicate ", e.duplicate_absorbed().duplicate_customer_id());
+    case v1::CustomerEvent::kArchived:
+      return absl::StrCat("archived (", e.archived().reason(), ")");
+    case v1::CustomerEvent::kFollowUpLogged: {
+      const v1::FollowUpLogged& f = e.follow_up_logged();
+      return absl::StrCat("follow-up ", f.follow_up_id(), " by ", f.rep_id(), " via ",
+                          v1::FollowUpChannel_Name(f.channel()), ": ", v1::Intent_Name(f.intent()),
+                          ", next ", Day(f.next_follow_up_date()));
+    }
+    case v1::CustomerEvent::kNextFollowUpRescheduled:
+      return absl::StrCat("next follow-up moved to ",
+                          Day(e.next_follow_up_rescheduled().next_follow_up_date()));
+    case v1::CustomerEvent::EVENT_NOT_SET:
+      break;
+  }
+  return "unknown customer event";
+}
+
+std::string Summarise(const v1::OrderEvent& e, const std::string& order_id) {
+  switch (e.event_case()) {
+    case v1::OrderEvent::kPlaced:
+      return absl::StrCat("order ", order_id, " (contract ", e.placed().contract_number(),
+                          ") placed: ", Money(e.placed().amount()), ", rep ", e.placed().rep_id());
+    case v1::OrderEvent::kApproved:
+      return absl::StrCat("order ", order_id, " approved by ", e.approved().approver());
+    case v1::OrderEvent::kShipped:
+      return absl::StrCat("order ", order_id, " shipped (", e.shipped().shipment_reference(), ")");
+    case v1::OrderEvent::kCancelled:
+      return absl::StrCat("order ", order_id, " cancelled (", e.cancelled().reason(), ")");
+    case v1::OrderEvent::kAmended:
+      return absl::StrCat("order ", order_id, " amended: ", Money(e.amended().amount()));
+    case v1::OrderEvent::kPaymentRecorded:
+      return absl::StrCat("payment ", e.payment_recorded().payment_id(), " of ",
+                          Money(e.payment_recorded().amount()), " on order ", order_id);
+    case v1::OrderEvent::kPaymentReversed:
+      return absl::StrCat("payment ", e.payment_reversed().payment_id(), " on order ", order_id,
+                          " reversed: ", Money(e.payment_reversed().amount()), " (",
+                          e.payment_reversed().reason(), ")");
+    case v1::OrderEvent::EVENT_NOT_SET:
+      break;
+  }
+  return "unknown order event";
+}
+
+std::string Summarise(const v1::OpportunityEvent& e, const std::string& opportunity_id) {
+  switch (e.event_case()) {
+    case v1::OpportunityEvent::kOpened:
+      return absl::StrCat("opportunity ", opportunity_id,
+                          " opened: ", v1::OpportunityStage_Name(e.opened().stage()), ", expected ",
+                          Money(e.opened().expected_amount()));
+    case v1::OpportunityEvent::kStageChanged:
+      return absl::StrCat("opportunity ", opportunity_id, " stage ",
+                          v1::OpportunityStage_Name(e.stage_changed().from_stage()), " -> ",
+                          v1::OpportunityStage_Name(e.stage_changed().to_stage()));
+    case v1::OpportunityEvent::kRevised:
+      return absl::StrCat("opportunity ", opportunity_id, " revised: expected ",
+                          Money(e.revised().expected_amount()));
+    case v1::OpportunityEvent::kWon:
+      return absl::StrCat("opportunity ", opportunity_id, " won (order ", e.won().order_id(), ")");
+    case v1::OpportunityEvent::kLost:
+      return absl::StrCat("opportunity ", opportunity_id, " lost (", e.lost().reason(), ")");
+    case v1::OpportunityEvent::EVENT_NOT_SET:
+      break;
+  }
+  return "unknown opportunity event";
+}
+
+}  // namespace crm::projections::history
