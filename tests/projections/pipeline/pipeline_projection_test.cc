@@ -405,3 +405,41 @@ TEST(PipelineReadYourWritesTest, QueryPassingAnAppendPositionSeesThatAppend) {
 
 }  // namespace
 }  // namespace crm::projections::pipeline
+
+namespace crm::projections::pipeline {
+namespace {
+
+// The pool rules' claimant load (CommandHandlerOptions::claimant_load) served
+// by this view: a second claim on one day is refused, the next day allowed.
+TEST(PipelineClaimantLoadTest, DailyClaimLimitIsEnforcedFromTheView) {
+  PipelineQueries* queries = nullptr;
+  engine::EventStore* store = nullptr;
+  engine::domain::CommandHandlerOptions options;
+  options.pool_rules.set_daily_claim_limit(1);
+  options.claimant_load =
+      [&](const std::string& rep,
+          absl::CivilDay today) -> absl::StatusOr<engine::domain::ClaimantLoad> {
+    ReadOptions read;
+    read.wait_for = store->CommittedPosition() - 1;  // read-your-writes
+    return queries->ClaimantLoad(rep, today, read);
+  };
+  CrmWorld w(Projections(), options);
+  ASSERT_THAT(w.status(), IsOk());
+  store = w.store();
+  PipelineQueries q(w.runner(), kZone);
+  queries = &q;
+  for (const std::string id : {"c1", "c2", "c3"}) {
+    CustomerSpec s;
+    s.id = id;
+    s.name = absl::StrCat("公海客户", id);
+    ASSERT_THAT(w.Register(s, At(2026, 3, 1)), IsOk());  // straight into the pool
+  }
+  EXPECT_THAT(w.Claim("c1", "lina", At(2026, 3, 2, 9)), IsOk());
+  EXPECT_THAT(w.Claim("c2", "lina", At(2026, 3, 2, 15)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "daily claim limit"));
+  EXPECT_THAT(w.Claim("c2", "wang", At(2026, 3, 2, 15)), IsOk());
+  EXPECT_THAT(w.Claim("c3", "lina", At(2026, 3, 3, 9)), IsOk());
+}
+
+}  // namespace
+}  // namespace crm::projections::pipeline
