@@ -181,10 +181,10 @@ std::vector<std::string> FieldTexts(const DirectoryRow& row, char field) {
   return out;
 }
 
-// The ids (sorted) whose `field` text contains `text`, by intersecting the
-// posting lists of its bigrams and checking each candidate's real text.
-absl::StatusOr<std::vector<std::string>> SubstringIds(const ViewReader& reader, char field,
-                                                      const std::string& text) {
+// The ids (sorted) that hold every bigram of `text` in `field`: a superset
+// of those whose text contains it (bigram order is not checked here).
+absl::StatusOr<std::vector<std::string>> SubstringCandidates(const ViewReader& reader, char field,
+                                                             const std::string& text) {
   const std::vector<std::string> cps = CodePoints(text);
   std::vector<std::string> prefixes;
   if (cps.size() == 1) {
@@ -207,36 +207,39 @@ absl::StatusOr<std::vector<std::string>> SubstringIds(const ViewReader& reader, 
     candidates = std::move(ids);
     if (candidates->empty()) break;
   }
-  std::vector<std::string> out;
-  for (const std::string& id : *candidates) {
-    CRM_ASSIGN_OR_RETURN(std::optional<DirectoryRow> row, LoadRow(reader, id));
-    if (!row) continue;
-    for (const std::string& t : FieldTexts(*row, field)) {
-      if (absl::StrContains(t, text)) {
-        out.push_back(id);
-        break;
-      }
-    }
-  }
-  return out;
+  return std::vector<std::string>(candidates->begin(), candidates->end());
 }
 
+// Whether candidate `id`'s real `field` text contains `text`; its row if so.
+absl::StatusOr<std::optional<DirectoryRow>> Verified(const ViewReader& reader,
+                                                     const std::string& id, char field,
+                                                     const std::string& text) {
+  CRM_ASSIGN_OR_RETURN(std::optional<DirectoryRow> row, LoadRow(reader, id));
+  if (!row) return std::nullopt;
+  for (const std::string& t : FieldTexts(*row, field)) {
+    if (absl::StrContains(t, text)) return row;
+  }
+  return std::nullopt;
+}
+
+// Candidates are checked lazily in id order, so a page costs the posting
+// lists plus the rows up to the page's end, not every candidate's row.
 absl::StatusOr<DirectoryPage> SubstringPage(const ViewReader& reader, char field,
                                             const std::string& text, const ReadOptions& read) {
   CRM_ASSIGN_OR_RETURN(int limit, PageSize(read));
   const std::string query = absl::StrCat(std::string(1, field), text);
   CRM_ASSIGN_OR_RETURN(std::string after, DecodeToken('S', query, read.page_token));
-  CRM_ASSIGN_OR_RETURN(std::vector<std::string> ids, SubstringIds(reader, field, text));
-  auto begin = std::upper_bound(ids.begin(), ids.end(), after);
-  if (after.empty()) begin = ids.begin();
-  std::vector<std::string> chosen;
-  for (auto it = begin; it != ids.end() && static_cast<int>(chosen.size()) < limit; ++it) {
-    chosen.push_back(*it);
-  }
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> ids, SubstringCandidates(reader, field, text));
+  auto it = after.empty() ? ids.begin() : std::upper_bound(ids.begin(), ids.end(), after);
   DirectoryPage page;
-  CRM_RETURN_IF_ERROR(AppendEntries(reader, chosen, page));
-  if (!chosen.empty() && chosen.back() != ids.back()) {
-    page.next_page_token = EncodeToken('S', query, chosen.back());
+  for (; it != ids.end(); ++it) {
+    CRM_ASSIGN_OR_RETURN(std::optional<DirectoryRow> row, Verified(reader, *it, field, text));
+    if (!row) continue;
+    if (static_cast<int>(page.entries.size()) == limit) {
+      page.next_page_token = EncodeToken('S', query, page.entries.back().customer_id);
+      break;
+    }
+    page.entries.push_back(ToEntry(*row));
   }
   return page;
 }
@@ -409,9 +412,15 @@ absl::StatusOr<std::vector<DuplicateCandidate>> DirectoryQueries::FindDuplicates
   }
   if (!company.empty()) {
     CRM_RETURN_IF_ERROR(collect(keys::Exact('n', company), 1, "company name"));
-    CRM_ASSIGN_OR_RETURN(std::vector<std::string> containing,
-                         SubstringIds(*reader, keys::kCompanyField, company));
-    for (const std::string& id : containing) {
+    CRM_ASSIGN_OR_RETURN(std::vector<std::string> candidates,
+                         SubstringCandidates(*reader, keys::kCompanyField, company));
+    size_t containing = 0;
+    for (const std::string& id : candidates) {
+      if (containing == kMaxDuplicates) break;
+      CRM_ASSIGN_OR_RETURN(std::optional<DirectoryRow> row,
+                           Verified(*reader, id, keys::kCompanyField, company));
+      if (!row) continue;
+      ++containing;
       auto& reasons = found[id];
       if (std::none_of(reasons.begin(), reasons.end(),
                        [](const auto& r) { return r.first == 1; })) {

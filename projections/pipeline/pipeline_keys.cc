@@ -51,6 +51,12 @@ std::string IntentPrefix(absl::string_view owner, int intent) {
   return k;
 }
 
+std::string IntentCount(absl::string_view owner, int intent) {
+  std::string k = Tagged("k/", owner);
+  k.push_back(static_cast<char>(intent));
+  return k;
+}
+
 std::string OwnedCount(absl::string_view owner) { return absl::StrCat(kOwnedCountPrefix, owner); }
 
 std::string Claims(absl::string_view rep, int32_t day) {

@@ -5,6 +5,7 @@
 //   "c/" id                          -> CustomerRow   every customer ever seen
 //   "d/" owner 0x00 day:u32 0x00 id  -> CustomerRow   next follow-up date index
 //   "i/" owner 0x00 intent:u8 0x00 id -> CustomerRow  latest intent index
+//   "k/" owner 0x00 intent:u8        -> count:u32     live customers per intent
 //   "n/" owner                       -> count:u32     live customers owned
 //   "o/" owner 0x00 id               -> CustomerRow   ownership index
 //   "q/" rep 0x00 day:u32            -> count:u32     pool claims on that day
@@ -54,6 +55,7 @@ std::string IntentPrefix(absl::string_view owner, int intent);
 std::string DuePrefix(absl::string_view owner);
 std::string RecyclePrefix(absl::string_view owner);
 std::string OwnedCount(absl::string_view owner);
+std::string IntentCount(absl::string_view owner, int intent);
 std::string Claims(absl::string_view rep, int32_t day);
 std::string Rep(absl::string_view rep);
 std::string Team(absl::string_view team);

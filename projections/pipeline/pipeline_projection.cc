@@ -67,6 +67,19 @@ absl::Status Store(ViewWriter& view, const CustomerRow* old, const CustomerRow& 
   const std::string value = row.SerializeAsString();
   view.Put(keys::Customer(row.customer_id()), value);
   for (const std::string& k : new_keys) view.Put(k, value);
+  // Per-intent counters cover the pool too (owner ""), like the indexes.
+  const std::optional<std::string> intent_before =
+      old != nullptr && keys::Live(*old)
+          ? std::optional<std::string>(keys::IntentCount(old->owner_rep_id(), old->intent()))
+          : std::nullopt;
+  const std::optional<std::string> intent_after =
+      keys::Live(row)
+          ? std::optional<std::string>(keys::IntentCount(row.owner_rep_id(), row.intent()))
+          : std::nullopt;
+  if (intent_before != intent_after) {
+    if (intent_before) CRM_RETURN_IF_ERROR(AddToCounter(view, *intent_before, -1));
+    if (intent_after) CRM_RETURN_IF_ERROR(AddToCounter(view, *intent_after, +1));
+  }
   const std::string before = CountedOwner(old);
   const std::string after = CountedOwner(&row);
   if (before != after) {

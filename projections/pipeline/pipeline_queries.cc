@@ -410,11 +410,9 @@ absl::StatusOr<std::vector<int64_t>> PipelineQueries::CountByIntent(const Scope&
   std::vector<int64_t> counts(v1::Intent_ARRAYSIZE, 0);
   for (const std::string& owner : owners) {
     for (int intent = v1::INTENT_NOT_CONTACTED; intent < v1::Intent_ARRAYSIZE; ++intent) {
-      CRM_RETURN_IF_ERROR(reader->Scan(keys::IntentPrefix(owner, intent),
-                                       [&](absl::string_view, absl::string_view) {
-                                         ++counts[intent];
-                                         return true;
-                                       }));
+      CRM_ASSIGN_OR_RETURN(std::optional<std::string> n,
+                           reader->Get(keys::IntentCount(owner, intent)));
+      if (n && n->size() == 4) counts[intent] += view_keys::GetU32BE(*n);
     }
   }
   return counts;

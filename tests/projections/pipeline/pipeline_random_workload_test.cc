@@ -41,6 +41,8 @@ TEST(PipelineRandomWorkloadTest, IncrementalViewEqualsRebuildAndTheDomainsFold) 
   PipelineQueries queries(w.runner(), kZone);
   const absl::CivilDay today(2026, 6, 1);
   absl::flat_hash_map<std::string, int> owned;
+  std::vector<int64_t> owned_by_intent(v1::Intent_ARRAYSIZE, 0);
+  std::vector<int64_t> pooled_by_intent(v1::Intent_ARRAYSIZE, 0);
   int pool = 0, merged = 0, archived = 0;
   for (int i = 0; i < kCustomers; ++i) {
     const std::string id = absl::StrCat("c", i);
@@ -67,10 +69,18 @@ TEST(PipelineRandomWorkloadTest, IncrementalViewEqualsRebuildAndTheDomainsFold) 
       ++archived;
     } else if (state->owner_rep_id.empty()) {
       ++pool;
+      ++pooled_by_intent[state->intent];
     } else {
       ++owned[state->owner_rep_id];
+      ++owned_by_intent[state->intent];
     }
   }
+  auto counts = queries.CountByIntent(Scope::Everyone());
+  ASSERT_THAT(counts, IsOk());
+  EXPECT_EQ(*counts, owned_by_intent);
+  auto pool_counts = queries.CountByIntent(Scope::PublicPool());
+  ASSERT_THAT(pool_counts, IsOk());
+  EXPECT_EQ(*pool_counts, pooled_by_intent);
   // The workload must have exercised what it claims to.
   EXPECT_GT(merged, 0);
   EXPECT_GT(pool, 0);
