@@ -232,5 +232,7 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  // Rows appear as they finish, also when stdout is a file.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   return crm::bench::Run();
 }
