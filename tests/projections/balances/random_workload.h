@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "crm/v1/opportunity.pb.h"
 #include "engine/domain/business_calendar.h"
 #include "gtest/gtest.h"
 #include "tests/projections/balances/handler_fixture.h"
@@ -52,6 +53,7 @@ class RandomWorkloadFixture : public HandlerFixture {
                absl::StrCat("1300000", 1000 + i), reps[i % reps.size()], At(2025, 9, 1));
     }
     int orders = 0;
+    int opportunities = 0;
     std::map<std::string, int> payments;  // per order
     for (int n = 0; n < kCommands; ++n) {
       const int op = pick(100);
@@ -129,6 +131,32 @@ class RandomWorkloadFixture : public HandlerFixture {
             Due(static_cast<int>(s.plan.size()) + 1, extra,
                 D(static_cast<int>(due.year()), due.month(), due.day()), s.currency_code);
         Try(handler_->Execute(Ctx(now), c));
+      } else if (op < 93) {
+        // Opens an opportunity, or moves, wins or loses an earlier one.
+        v1::OpportunityCommand o;
+        const int kind = opportunities == 0 ? 0 : pick(4);
+        const std::string id = absl::StrCat("y", kind == 0 ? opportunities++ : pick(opportunities));
+        if (kind == 0) {
+          v1::OpenOpportunity* open = o.mutable_open();
+          open->set_opportunity_id(id);
+          open->set_customer_id(absl::StrCat("c", pick(kCustomers)));
+          open->set_source("web");
+          *open->mutable_expected_amount() =
+              engine::domain::MakeMoney("CNY", 1000 * (1 + pick(1000)));
+          *open->mutable_expected_close_date() = RandomDate(200);
+          open->set_stage(static_cast<v1::OpportunityStage>(1 + pick(4)));
+          open->set_owner_rep_id(reps[pick(reps.size())]);
+        } else if (kind == 1) {
+          o.mutable_change_stage()->set_opportunity_id(id);
+          o.mutable_change_stage()->set_stage(static_cast<v1::OpportunityStage>(1 + pick(4)));
+        } else if (kind == 2) {
+          o.mutable_win()->set_opportunity_id(id);
+          o.mutable_win()->set_order_id(order);
+        } else {
+          o.mutable_lose()->set_opportunity_id(id);
+          o.mutable_lose()->set_reason("budget cut");
+        }
+        Try(handler_->Execute(Ctx(now), o));
       } else if (op < 95) {
         c.mutable_ship()->set_order_id(order);
         *c.mutable_ship()->mutable_shipped_on() = RandomDate(100);

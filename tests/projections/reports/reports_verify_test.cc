@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
 #include "projections/reports/collection_report.h"
+#include "projections/reports/opportunity_funnel.h"
 #include "projections/reports/rep_performance.h"
 #include "projections/reports/report_rows.pb.h"
 #include "projections/reports/reports_keys.h"
@@ -77,6 +78,16 @@ TEST_F(ReportsVerifyTest, IncrementalViewEqualsARebuildAndTamperingIsReported) {
   CRM_ASSERT_OK_AND_ASSIGN(VerifyReport clean, runner_->Verify(kReportsProjectionName));
   EXPECT_TRUE(clean.ok()) << clean.differences.front();
   EXPECT_GT(clean.rows_compared, static_cast<uint64_t>(order_count_));
+  {
+    // The workload reached every kind of row, opportunities included.
+    auto reader = runner_->Reader(kReportsProjectionName);
+    ASSERT_TRUE(reader.ok());
+    CRM_ASSERT_OK_AND_ASSIGN(OpportunityFunnel funnel, BuildOpportunityFunnel(**reader));
+    int64_t open = 0;
+    for (const FunnelStage& s : funnel.stages) open += s.open;
+    EXPECT_GT(open, 0);
+    EXPECT_GT(funnel.won + funnel.lost, 0);
+  }
 
   // One more follow-up than there was, on a day that has a row.
   std::string key, value;
