@@ -13,11 +13,15 @@
 #define CRM_PROJECTIONS_BALANCES_BALANCES_PROJECTION_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "engine/domain/business_calendar.h"
+#include "projections/balances/balances_keys.h"
 #include "projections/projection.h"
 
 namespace crm::projections::balances {
@@ -44,16 +48,8 @@ class BalancesProjection : public Projection {
 };
 
 // The customer `customer_id` now is: itself, or the survivor at the end of
-// its chain of merges, read from alias rows through `get`.
-template <typename Getter>
-absl::StatusOr<std::string> ResolveCustomer(const Getter& get, std::string customer_id);
-
-}  // namespace crm::projections::balances
-
-#include "projections/balances/balances_keys.h"
-
-namespace crm::projections::balances {
-
+// its chain of merges, read from alias rows (keys::MergeAlias) through `get`,
+// a ViewWriter or ViewReader.
 template <typename Getter>
 absl::StatusOr<std::string> ResolveCustomer(const Getter& get, std::string customer_id) {
   // Merges cannot form a cycle (a merged customer refuses commands), but a

@@ -8,7 +8,9 @@
 //
 // What counts as a receivable on a date: an order placed (signed) on or
 // before it and not cancelled on or before it. Cancelled and not-yet-placed
-// orders still answer Order(), but add nothing to totals or aging.
+// orders still answer Order(), but add nothing to totals or aging; from its
+// cancellation day an order owes nothing (outstanding 0, status paid), so
+// read `cancelled` rather than the status.
 // Amendments replace the plan; the latest plan applies to every as-of date.
 //
 // A customer merged into another is answered as its survivor: its orders
