@@ -107,7 +107,6 @@ engine::domain::OrderState ToOrderState(const views::OrderRow& row) {
   s.customer_id = row.customer_id();
   s.rep_id = row.rep_id();
   s.currency_code = row.currency_code();
-  s.lines.assign(row.lines().begin(), row.lines().end());
   s.amount = row.amount();
   s.plan.assign(row.plan().begin(), row.plan().end());
   s.approved = row.approved();

@@ -40,7 +40,8 @@ absl::CivilDay DecidedOn(const engine::RecordedEvent& event, absl::TimeZone zone
 absl::Status ApplyOrderEvent(const engine::RecordedEvent& recorded, const v1::OrderEvent& event,
                              absl::TimeZone zone, views::OrderRow& row);
 
-// The domain's view of the row, for payment_status.h.
+// The domain's view of the row, for payment_status.h. Lines are left out:
+// balances never read them, and an aging query converts every order.
 engine::domain::OrderState ToOrderState(const views::OrderRow& row);
 
 // True when the order was a receivable on `day`: placed on or before it and
