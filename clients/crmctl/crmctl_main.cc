@@ -3,6 +3,11 @@
 //   crmctl import followups FILE [--year=2026] [--dry-run] [--skip-invalid] ...
 //   crmctl import payments FILE [--unpaid-due=2026-12-31] [--create-missing] ...
 //   crmctl events export [--from=POSITION] [--limit=N] [--out=FILE]
+//   crmctl report collection --from=YYYY-MM-DD [--to=...] [--rep=R] --format=xlsx|csv --out=F
+//
+// (In `report`, --from/--to are dates and --rep filters; the parser renames
+// them to --from_date/--to_date/--report_rep, since events export and import
+// give --from and --rep other meanings.)
 //
 // Flags may be written with dashes or underscores. Until crmctl speaks to
 // crmd over gRPC, it works on a store folder directly (--data-dir), which
@@ -23,9 +28,12 @@
 #include "absl/time/clock.h"
 #include "clients/crmctl/event_json.h"
 #include "clients/crmctl/import_command.h"
+#include "clients/crmctl/report_command.h"
 #include "clients/import/embedded_backend.h"
+#include "engine/domain/business_calendar.h"
 #include "engine/domain/command_handler.h"
 #include "engine/store/event_store.h"
+#include "projections/reports/reports_projection.h"
 
 ABSL_FLAG(std::string, data_dir, "crm-data", "The store folder (crmd must not be running on it).");
 ABSL_FLAG(std::string, encoding, "auto", "File encoding: auto, utf-8 or gb18030.");
@@ -43,18 +51,33 @@ ABSL_FLAG(std::string, errors_csv, "", "Write the rejected rows and their proble
 ABSL_FLAG(std::string, actor, "", "Who is importing (default $USER).");
 ABSL_FLAG(uint64_t, from, 0, "events export: the first global position.");
 ABSL_FLAG(uint64_t, limit, 0, "events export: at most this many events (0: to the end).");
-ABSL_FLAG(std::string, out, "", "events export: write to this file instead of stdout.");
+ABSL_FLAG(std::string, out, "", "events export, report: the file to write.");
+ABSL_FLAG(std::string, from_date, "", "report: first day (YYYY-MM-DD).");
+ABSL_FLAG(std::string, to_date, "", "report: last day (YYYY-MM-DD), default today.");
+ABSL_FLAG(std::string, report_rep, "", "report: only this rep (id or name).");
+ABSL_FLAG(std::string, format, "xlsx", "report: xlsx or csv.");
 
 namespace {
 
 // absl flags are spelled with underscores; people type dashes.
 std::vector<char*> DashesToUnderscores(int argc, char** argv, std::vector<std::string>& storage) {
   storage.assign(argv, argv + argc);
+  const bool report = argc >= 2 && std::string(argv[1]) == "report";
   for (std::string& arg : storage) {
     if (arg.rfind("--", 0) != 0) continue;
     const size_t end = arg.find('=');
     for (size_t i = 2; i < std::min(end, arg.size()); ++i) {
       if (arg[i] == '-') arg[i] = '_';
+    }
+    if (report) {
+      for (const auto& [flag, renamed] :
+           {std::pair<std::string, std::string>{"--from", "--from_date"},
+            {"--to", "--to_date"},
+            {"--rep", "--report_rep"}}) {
+        if (arg == flag || arg.rfind(flag + "=", 0) == 0) {
+          arg = renamed + arg.substr(flag.size());
+        }
+      }
     }
   }
   std::vector<char*> out;
@@ -135,6 +158,42 @@ int ExportEvents(const std::vector<char*>& args) {
   return code;
 }
 
+int Report(const std::vector<char*>& args) {
+  if (args.size() != 3) return Usage();
+  crm::clients::ReportCommandOptions o;
+  o.kind = args[2];
+  const absl::TimeZone zone = crm::engine::domain::DefaultBusinessTimeZone();
+  o.to = crm::engine::domain::CivilDayAt(absl::ToUnixMicros(absl::Now()), zone);
+  const std::string from = absl::GetFlag(FLAGS_from_date);
+  const std::string to = absl::GetFlag(FLAGS_to_date);
+  if (from.empty() || !absl::ParseCivilTime(from, &o.from)) {
+    absl::FPrintF(stderr, "crmctl report: --from=YYYY-MM-DD is required\n");
+    return 2;
+  }
+  if (!to.empty() && !absl::ParseCivilTime(to, &o.to)) {
+    absl::FPrintF(stderr, "crmctl report: --to=%s is not a YYYY-MM-DD date\n", to);
+    return 2;
+  }
+  o.rep = absl::GetFlag(FLAGS_report_rep);
+  o.format = absl::GetFlag(FLAGS_format);
+  o.out = absl::GetFlag(FLAGS_out);
+  absl::StatusOr<std::unique_ptr<crm::engine::EventStore>> store = OpenStore();
+  if (!store.ok()) return 2;
+  std::vector<std::unique_ptr<crm::projections::Projection>> projections;
+  projections.push_back(std::make_unique<crm::projections::reports::ReportsProjection>(zone));
+  crm::projections::RunnerOptions runner_options;
+  runner_options.path = absl::GetFlag(FLAGS_data_dir) + "/views";
+  auto runner = crm::projections::ProjectionRunner::Open(store->get(), std::move(projections),
+                                                         runner_options);
+  if (!runner.ok()) {
+    absl::FPrintF(stderr, "crmctl report: views in %s: %s\n", runner_options.path,
+                  runner.status().message());
+    return 3;
+  }
+  crm::engine::domain::CommandHandler handler(store->get(), {});
+  return crm::clients::RunReport(o, **store, **runner, handler, stdout, stderr);
+}
+
 int Import(const std::vector<char*>& args) {
   if (args.size() != 4) return Usage();
   crm::clients::ImportCommandOptions o;
@@ -189,5 +248,6 @@ int main(int argc, char** argv) {
   std::vector<char*> args = absl::ParseCommandLine(static_cast<int>(fixed.size()), fixed.data());
   if (args.size() >= 2 && std::string(args[1]) == "import") return Import(args);
   if (args.size() >= 2 && std::string(args[1]) == "events") return ExportEvents(args);
+  if (args.size() >= 2 && std::string(args[1]) == "report") return Report(args);
   return Usage();
 }

@@ -686,6 +686,15 @@ class CommandHandler::Impl {
     return state;
   }
 
+  absl::StatusOr<RepState> LoadRep(const std::string& id) {
+    CRM_RETURN_IF_ERROR(ValidateId("rep_id", id));
+    const std::string stream = absl::StrCat("rep-", id);
+    CRM_ASSIGN_OR_RETURN(auto loaded, (Load<v1::RepEvent>(reps_, stream)));
+    RepState state = loaded.state;
+    Remember(reps_, stream, std::move(loaded));
+    return state;
+  }
+
   absl::StatusOr<std::string> Holder(const ReservationKey& key) {
     CRM_ASSIGN_OR_RETURN(Loaded<ReservationState> r, LoadReservation(key));
     if (r.state.owner_id.empty()) {
@@ -787,6 +796,9 @@ absl::StatusOr<OrderState> CommandHandler::LoadOrder(const std::string& order_id
 }
 absl::StatusOr<ProductState> CommandHandler::LoadProduct(const std::string& product_id) {
   return impl_->LoadProduct(product_id);
+}
+absl::StatusOr<RepState> CommandHandler::LoadRep(const std::string& rep_id) {
+  return impl_->LoadRep(rep_id);
 }
 absl::StatusOr<std::string> CommandHandler::CustomerHoldingPhone(absl::string_view phone) {
   return impl_->CustomerHoldingPhone(phone);

@@ -1,0 +1,40 @@
+// The collection report (回款情况表) as files managers open in Excel: a real
+// .xlsx (a summary sheet plus one sheet per rep; bold frozen header,
+// autofilter, amounts as numbers in a ¥ format, dates as dates, fitted
+// widths, a total row with SUM formulas) or a CSV with a UTF-8 BOM, which
+// Excel needs to show Chinese text correctly.
+#ifndef CRM_CLIENTS_EXPORT_COLLECTION_EXPORT_H_
+#define CRM_CLIENTS_EXPORT_COLLECTION_EXPORT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+
+namespace crm::clients {
+
+struct CollectionLine {
+  std::string rep;       // the rep's name (or id when it has none)
+  std::string products;  // 产品名称
+  std::string customer;  // 客户名称
+  absl::CivilDay paid_on;
+  std::string currency_code;
+  int64_t amount = 0;  // minor units, net of reversals
+  std::string status;  // 已回款 / 部分回款 / 未回款 / 逾期 / 已取消
+};
+
+struct CollectionExport {
+  absl::CivilDay from, to;
+  std::vector<CollectionLine> lines;  // by date
+};
+
+// Money columns hold yuan as numbers (minor units / 100), formatted ¥#,##0.00;
+// a report with lines in other currencies gets a currency column and no ¥.
+absl::Status WriteCollectionXlsx(const CollectionExport& report, const std::string& path);
+absl::Status WriteCollectionCsv(const CollectionExport& report, const std::string& path);
+
+}  // namespace crm::clients
+
+#endif  // CRM_CLIENTS_EXPORT_COLLECTION_EXPORT_H_

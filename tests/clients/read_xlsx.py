@@ -1,0 +1,20 @@
+# Dumps every non-empty cell of an .xlsx as "sheet|cell|value|number format",
+# plus each sheet's frozen panes and autofilter, for crmctl_report_test: an
+# independent reader (openpyxl) checks what libxlsxwriter wrote.
+import sys
+
+import openpyxl
+
+book = openpyxl.load_workbook(sys.argv[1])
+print("sheets|" + ",".join(book.sheetnames))
+for sheet in book:
+    print(f"{sheet.title}|freeze|{sheet.freeze_panes}|")
+    print(f"{sheet.title}|filter|{sheet.auto_filter.ref}|")
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            value = cell.value
+            if hasattr(value, "strftime"):
+                value = value.strftime("%Y-%m-%d")
+            print(f"{sheet.title}|{cell.coordinate}|{value}|{cell.number_format}")
