@@ -3,7 +3,8 @@
 //   crmctl import followups FILE [--year=2026] [--dry-run] [--skip-invalid] ...
 //   crmctl import payments FILE [--unpaid-due=2026-12-31] [--create-missing] ...
 //   crmctl events export [--from=POSITION] [--limit=N] [--out=FILE]
-//   crmctl report collection --from=YYYY-MM-DD [--to=...] [--rep=R] --format=xlsx|csv --out=F
+//   crmctl report collection|aging|performance --from=YYYY-MM-DD [--to=...] [--rep=R]
+//          --format=xlsx|csv --out=F      (aging is as of --to)
 //
 // (In `report`, --from/--to are dates and --rep filters; the parser renames
 // them to --from_date/--to_date/--report_rep, since events export and import
@@ -33,6 +34,7 @@
 #include "engine/domain/business_calendar.h"
 #include "engine/domain/command_handler.h"
 #include "engine/store/event_store.h"
+#include "projections/balances/balances_projection.h"
 #include "projections/reports/reports_projection.h"
 
 ABSL_FLAG(std::string, data_dir, "crm-data", "The store folder (crmd must not be running on it).");
@@ -181,6 +183,7 @@ int Report(const std::vector<char*>& args) {
   if (!store.ok()) return 2;
   std::vector<std::unique_ptr<crm::projections::Projection>> projections;
   projections.push_back(std::make_unique<crm::projections::reports::ReportsProjection>(zone));
+  projections.push_back(std::make_unique<crm::projections::balances::BalancesProjection>(zone));
   crm::projections::RunnerOptions runner_options;
   runner_options.path = absl::GetFlag(FLAGS_data_dir) + "/views";
   auto runner = crm::projections::ProjectionRunner::Open(store->get(), std::move(projections),

@@ -1,8 +1,6 @@
-// The collection report (回款情况表) as files managers open in Excel: a real
-// .xlsx (a summary sheet plus one sheet per rep; bold frozen header,
-// autofilter, amounts as numbers in a ¥ format, dates as dates, fitted
-// widths, a total row with SUM formulas) or a CSV with a UTF-8 BOM, which
-// Excel needs to show Chinese text correctly.
+// The collection report (回款情况表) as tables for Excel (table_export.h): a
+// summary sheet (payments and amount per rep) plus one sheet per rep in the
+// seed sheet's columns, or all lines as one CSV.
 #ifndef CRM_CLIENTS_EXPORT_COLLECTION_EXPORT_H_
 #define CRM_CLIENTS_EXPORT_COLLECTION_EXPORT_H_
 
@@ -30,8 +28,6 @@ struct CollectionExport {
   std::vector<CollectionLine> lines;  // by date
 };
 
-// Money columns hold yuan as numbers (minor units / 100), formatted ¥#,##0.00;
-// a report with lines in other currencies gets a currency column and no ¥.
 absl::Status WriteCollectionXlsx(const CollectionExport& report, const std::string& path);
 absl::Status WriteCollectionCsv(const CollectionExport& report, const std::string& path);
 

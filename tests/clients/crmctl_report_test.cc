@@ -55,8 +55,8 @@ class CrmctlReportTest : public ::testing::Test {
     ASSERT_THAT(p.text, HasSubstr("payments recorded: 6")) << p.text;
   }
 
-  Output Report(const std::string& args) {
-    return Shell(absl::StrCat(CRMCTL_PATH, " report collection ", data_, " ", args));
+  Output Report(const std::string& args, const std::string& kind = "collection") {
+    return Shell(absl::StrCat(CRMCTL_PATH, " report ", kind, " ", data_, " ", args));
   }
 
   crm::testing::TempDir dir_;
@@ -88,7 +88,7 @@ TEST_F(CrmctlReportTest, XlsxHasASummaryAndASheetPerRepWithNumbersDatesAndSumFor
   EXPECT_THAT(t, HasSubstr("赵敏|F2|已回款|General\n"));
   EXPECT_THAT(t, HasSubstr("赵敏|E3|=SUM(E2:E2)|¥#,##0.00\n"));
   EXPECT_THAT(t, HasSubstr("赵敏|freeze|A2|\n"));
-  EXPECT_THAT(t, HasSubstr("赵敏|filter|A1:F2|\n"));
+  EXPECT_THAT(t, HasSubstr("赵敏|filter|A1:G2|\n"));
   EXPECT_THAT(t, HasSubstr("李娜|E2|4999.5|¥#,##0.00\n"));
 }
 
@@ -102,15 +102,56 @@ TEST_F(CrmctlReportTest, CsvHasABomRowsByDateAndATotalPerCurrency) {
       0u);
   // January to March: 1200 + 15000 + 60000 + 12500.
   EXPECT_THAT(text, HasSubstr("张伟,企业版CRM年费,星河置业,2026-01-05,1200.00,已回款,CNY\r\n"));
-  EXPECT_THAT(text, HasSubstr("合计,,,,88700.00,,CNY\r\n"));
+  EXPECT_THAT(text, HasSubstr("合计,,,,88700.00,,\r\n"));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("云帆软件")));  // paid in April
+}
+
+TEST_F(CrmctlReportTest, AgingPutsTheUnpaidReceivablesInTheirOverdueBucket) {
+  // The four unpaid rows were imported due 2026-12-31 (--unpaid-due): on
+  // 2027-03-01 they are 60 days overdue.
+  const std::string csv = dir_.path() + "/aging.csv";
+  Output r =
+      Report(absl::StrCat("--from=2026-01-01 --to=2027-03-01 --format=csv --out=", csv), "aging");
+  ASSERT_EQ(r.code, 0) << r.text;
+  const std::string text = ReadFile(csv);
+  EXPECT_THAT(text, HasSubstr("客户名称,币种,未到期,逾期1-30天,逾期31-60天,逾期61-90天,"
+                              "逾期91-120天,逾期120天以上,合计\r\n"));
+  EXPECT_THAT(text, HasSubstr("新纪元广告,CNY,0.00,0.00,5799.50,0.00,0.00,0.00,5799.50\r\n"));
+  EXPECT_THAT(text, HasSubstr("合计,,0.00,0.00,11599.00,0.00,0.00,0.00,11599.00\r\n"));
+  // Before the due date everything is current.
+  Output before =
+      Report(absl::StrCat("--from=2026-01-01 --to=2026-12-30 --format=csv --out=", csv), "aging");
+  ASSERT_EQ(before.code, 0) << before.text;
+  EXPECT_THAT(ReadFile(csv), HasSubstr("合计,,11599.00,0.00,0.00,0.00,0.00,0.00,11599.00\r\n"));
+
+  const std::string xlsx = dir_.path() + "/aging.xlsx";
+  ASSERT_EQ(
+      Report(absl::StrCat("--from=2026-01-01 --to=2027-03-01 --format=xlsx --out=", xlsx), "aging")
+          .code,
+      0);
+  Output cells = Shell(absl::StrCat("/usr/bin/python3 ", CRM_READ_XLSX, " ", xlsx));
+  ASSERT_EQ(cells.code, 0) << cells.text;
+  EXPECT_THAT(cells.text, HasSubstr("sheets|按客户,按业务员\n"));
+  EXPECT_THAT(cells.text, HasSubstr("按业务员|E5|=SUM(E2:E4)|¥#,##0.00\n"));  // three reps owe
+}
+
+TEST_F(CrmctlReportTest, PerformanceCountsFollowUpsCustomersOrdersAndMoneyPerRepAndMonth) {
+  const std::string csv = dir_.path() + "/performance.csv";
+  Output r = Report(absl::StrCat("--from=2026-01-01 --to=2026-12-31 --format=csv --out=", csv),
+                    "performance");
+  ASSERT_EQ(r.code, 0) << r.text;
+  const std::string text = ReadFile(csv);
+  // 62 follow-ups and 19 customers (follow-up sheet), 10 orders worth
+  // 106,199.50 paid + 11,599.00 unpaid, 106,199.50 collected.
+  EXPECT_THAT(text, HasSubstr("合计,,,62,19,10,,117798.50,106199.50\r\n"));
+  EXPECT_THAT(text, HasSubstr("赵敏,2026-02-01,2026-02-28,0,0,0,CNY,0.00,60000.00\r\n"));
 }
 
 TEST_F(CrmctlReportTest, OneRepsReportAndBadArgumentsAreHandled) {
   const std::string csv = dir_.path() + "/li.csv";
   Output r = Report(absl::StrCat("--from=2026-01-01 --rep=李娜 --format=csv --out=", csv));
   ASSERT_EQ(r.code, 0) << r.text;
-  EXPECT_THAT(ReadFile(csv), HasSubstr("合计,,,,17499.50,,CNY"));
+  EXPECT_THAT(ReadFile(csv), HasSubstr("合计,,,,17499.50,,"));
   EXPECT_EQ(Report("--from=2026-02-30 --format=csv --out=x.csv").code, 2);
   EXPECT_EQ(Report("--from=2026-03-01 --to=2026-01-01 --format=csv --out=x.csv").code, 2);
   EXPECT_EQ(Report("--from=2026-01-01 --format=pdf --out=x.pdf").code, 2);
