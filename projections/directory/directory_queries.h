@@ -99,6 +99,7 @@ class DirectoryQueries {
   absl::StatusOr<DirectoryPage> ByIndustry(const std::string& industry,
                                            const ReadOptions& read = {}) const;
   absl::StatusOr<DirectoryPage> ByTag(const std::string& tag, const ReadOptions& read = {}) const;
+  // Includes the rep's archived customers (status kArchived says so).
   absl::StatusOr<DirectoryPage> ByOwner(const std::string& rep_id,
                                         const ReadOptions& read = {}) const;
   // kMerged is not indexed (INVALID_ARGUMENT): Get a duplicate by id instead.

@@ -145,7 +145,8 @@ struct RecycledQuery {
 
 class PipelineQueries {
  public:
-  // `runner` runs a PipelineProjection and must outlive this object.
+  // `runner` runs a PipelineProjection and must outlive this object. `zone`
+  // must be the projection's (day numbers in the view were made with it).
   PipelineQueries(const ProjectionRunner* runner, absl::TimeZone zone);
 
   // Errors: INVALID_ARGUMENT (a bad field, named), NOT_FOUND (no such team),

@@ -192,6 +192,8 @@ TEST_F(DirectoryScriptTest, RegionIndustryTagOwnerAndStatus) {
   EXPECT_THAT(Ids(queries_->ByTag("key")), ElementsAre("c1", "c2"));
   EXPECT_THAT(Ids(queries_->ByOwner("wang")), ElementsAre("c2", "c3"));
   EXPECT_THAT(Ids(queries_->ByOwner("chen")), IsEmpty()) << "c5 merged away";
+  EXPECT_THAT(Ids(queries_->ByOwner("lina")), ElementsAre("c1", "c6", "c7"))
+      << "archived c6 included";
   EXPECT_THAT(Ids(queries_->ByStatus(CustomerStatus::kInPool)), ElementsAre("c4"));
   EXPECT_THAT(Ids(queries_->ByStatus(CustomerStatus::kArchived)), ElementsAre("c6"));
   EXPECT_THAT(Ids(queries_->ByStatus(CustomerStatus::kOwned)), ElementsAre("c1", "c2", "c3", "c7"));
