@@ -10,7 +10,9 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libxlsxwriter-dev
+  libxlsxwriter-dev libssl-dev
+  # The TLS tests make their certificates with the openssl command.
+  openssl
   # An independent xlsx reader for the export tests (Debian's python3, not pyenv's).
   python3-openpyxl
 )
