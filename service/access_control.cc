@@ -36,8 +36,7 @@ absl::string_view RoleName(Role role) {
   }
 }
 
-absl::Status AccessControl::RequireRole(const Principal& principal,
-                                        std::initializer_list<Role> roles,
+absl::Status AccessControl::RequireRole(const Principal& principal, absl::Span<const Role> roles,
                                         absl::string_view method) {
   if (std::find(roles.begin(), roles.end(), principal.role) != roles.end()) {
     return absl::OkStatus();

@@ -24,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "engine/domain/customer_state.h"
 #include "engine/store/event_store.h"
 #include "service/principal.h"
@@ -40,7 +41,7 @@ class AccessControl {
 
   // PermissionDenied naming the method and the caller's role unless the
   // principal has one of `roles`.
-  static absl::Status RequireRole(const Principal& principal, std::initializer_list<Role> roles,
+  static absl::Status RequireRole(const Principal& principal, absl::Span<const Role> roles,
                                   absl::string_view method);
 
   // Whether customers owned by `rep_id` are within the principal's scope.

@@ -14,9 +14,15 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "service/balances_service.h"
 #include "service/call_gate.h"
 #include "service/crm_service.h"
+#include "service/directory_service.h"
 #include "service/event_store_service.h"
+#include "service/history_service.h"
+#include "service/pipeline_service.h"
+#include "service/read_models.h"
+#include "service/reports_service.h"
 #include "service/subscribe_reactor.h"
 #include "service/thread_pool.h"
 
@@ -73,14 +79,35 @@ class ServerImpl final : public CrmServer {
     }
     store_ = std::move(*store);
 
+    absl::TimeZone zone;
+    absl::LoadTimeZone(config_.time_zone(), &zone);  // validated before
+    absl::StatusOr<std::unique_ptr<ReadModels>> models =
+        ReadModels::Open(store_.get(), config_.data_dir() + "/views", zone);
+    if (!models.ok()) return models.status();
+    models_ = std::move(*models);
+
     engine::domain::CommandHandlerOptions handler_options;
-    absl::LoadTimeZone(config_.time_zone(), &handler_options.zone);  // validated before
+    handler_options.zone = zone;
     handler_options.pool_rules = config_.pool_rules();
+    // The pool's claim limits count claims and owned customers in the
+    // pipeline view, which is at most a moment behind the log.
+    const projections::pipeline::PipelineQueries* pipeline = &models_->pipeline();
+    handler_options.claimant_load = [pipeline](const std::string& rep_id, absl::CivilDay today) {
+      return pipeline->ClaimantLoad(rep_id, today);
+    };
     handler_ = std::make_unique<engine::domain::CommandHandler>(store_.get(), handler_options);
+    models_->AttachHandler(handler_.get());
+    access_ = std::make_unique<AccessControl>(store_.get());
 
     crm_service_ = std::make_unique<CrmServiceImpl>(store_.get(), handler_.get(), &gate_, &pool_);
     event_store_service_ =
         std::make_unique<EventStoreServiceImpl>(store_.get(), &gate_, &pool_, &subscriptions_);
+    const QueryDeps deps{&gate_, &pool_, models_.get(), access_.get()};
+    pipeline_service_ = std::make_unique<PipelineServiceImpl>(deps);
+    directory_service_ = std::make_unique<DirectoryServiceImpl>(deps);
+    history_service_ = std::make_unique<HistoryServiceImpl>(deps);
+    balances_service_ = std::make_unique<BalancesServiceImpl>(deps);
+    reports_service_ = std::make_unique<ReportsServiceImpl>(deps);
 
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
         Credentials(config_.tls());
@@ -92,6 +119,11 @@ class ServerImpl final : public CrmServer {
     builder.AddListeningPort(config_.listen_address(), *credentials, &port_);
     builder.RegisterService(crm_service_.get());
     builder.RegisterService(event_store_service_.get());
+    builder.RegisterService(pipeline_service_.get());
+    builder.RegisterService(directory_service_.get());
+    builder.RegisterService(history_service_.get());
+    builder.RegisterService(balances_service_.get());
+    builder.RegisterService(reports_service_.get());
     const Limits& limits = config_.limits();
     builder.SetMaxReceiveMessageSize(limits.max_message_bytes());
     builder.SetMaxSendMessageSize(limits.max_message_bytes());
@@ -132,6 +164,8 @@ class ServerImpl final : public CrmServer {
     pool_.Stop();
     if (server_ != nullptr) server_->Wait();
     server_.reset();
+    // The runner reads the store: stop it first.
+    models_.reset();
     handler_.reset();
     store_.reset();
   }
@@ -142,9 +176,16 @@ class ServerImpl final : public CrmServer {
   ThreadPool pool_;
   SubscriptionRegistry subscriptions_;
   std::unique_ptr<engine::EventStore> store_;
+  std::unique_ptr<ReadModels> models_;
   std::unique_ptr<engine::domain::CommandHandler> handler_;
+  std::unique_ptr<AccessControl> access_;
   std::unique_ptr<CrmServiceImpl> crm_service_;
   std::unique_ptr<EventStoreServiceImpl> event_store_service_;
+  std::unique_ptr<PipelineServiceImpl> pipeline_service_;
+  std::unique_ptr<DirectoryServiceImpl> directory_service_;
+  std::unique_ptr<HistoryServiceImpl> history_service_;
+  std::unique_ptr<BalancesServiceImpl> balances_service_;
+  std::unique_ptr<ReportsServiceImpl> reports_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex shutdown_mu_;

@@ -1,9 +1,11 @@
 // CrmServer: everything crmd serves on one port — CrmService,
-// EventStoreService, gRPC health checking and server reflection — over one
-// event store.
+// EventStoreService, the read-model query services (pipeline, directory,
+// history, balances, reports), gRPC health checking and server reflection —
+// over one event store.
 //
-// Start opens the store, builds the command handler and the services, and
-// starts gRPC. Shutdown is graceful: the health status turns NOT_SERVING,
+// Start opens the store and the read models (<data_dir>/views, kept up to
+// date by a projection runner), builds the command handler and the
+// services, and starts gRPC. Shutdown is graceful: the health status turns NOT_SERVING,
 // new calls are refused with UNAVAILABLE, live subscriptions end with
 // UNAVAILABLE (naming the position to resume from), in-flight calls get
 // limits.shutdown_grace_seconds to finish, then the store is closed.

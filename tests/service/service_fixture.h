@@ -14,8 +14,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "crm/v1/balances_service.grpc.pb.h"
 #include "crm/v1/crm_service.grpc.pb.h"
+#include "crm/v1/directory_service.grpc.pb.h"
 #include "crm/v1/event_store_service.grpc.pb.h"
+#include "crm/v1/history_service.grpc.pb.h"
+#include "crm/v1/pipeline_service.grpc.pb.h"
+#include "crm/v1/reports_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "service/api_keys.h"
@@ -98,6 +103,11 @@ class ServiceTest : public ::testing::Test {
                                    grpc::InsecureChannelCredentials());
     crm_ = v1::CrmService::NewStub(channel_);
     events_ = v1::EventStoreService::NewStub(channel_);
+    pipeline_ = v1::PipelineService::NewStub(channel_);
+    directory_ = v1::DirectoryService::NewStub(channel_);
+    history_ = v1::HistoryService::NewStub(channel_);
+    balances_ = v1::BalancesService::NewStub(channel_);
+    reports_ = v1::ReportsService::NewStub(channel_);
   }
 
   static std::unique_ptr<grpc::ClientContext> As(const char* who) { return ContextAs(who); }
@@ -171,6 +181,11 @@ class ServiceTest : public ::testing::Test {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CrmService::Stub> crm_;
   std::unique_ptr<v1::EventStoreService::Stub> events_;
+  std::unique_ptr<v1::PipelineService::Stub> pipeline_;
+  std::unique_ptr<v1::DirectoryService::Stub> directory_;
+  std::unique_ptr<v1::HistoryService::Stub> history_;
+  std::unique_ptr<v1::BalancesService::Stub> balances_;
+  std::unique_ptr<v1::ReportsService::Stub> reports_;
   int requests_ = 0;
 };
 

@@ -1,0 +1,3 @@
+#include "service/balances_service.h"
+
+namespace crm::service {}  // namespace crm::service

@@ -1,0 +1,3 @@
+#include "service/directory_service.h"
+
+namespace crm::service {}  // namespace crm::service

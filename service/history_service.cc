@@ -1,0 +1,3 @@
+#include "service/history_service.h"
+
+namespace crm::service {}  // namespace crm::service

@@ -1,0 +1,3 @@
+#include "service/reports_service.h"
+
+namespace crm::service {}  // namespace crm::service
