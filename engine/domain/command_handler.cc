@@ -110,6 +110,13 @@ std::string Metadata(const v1::CommandContext& ctx) {
   return m.SerializeAsString();
 }
 
+// The id of the `index`th event a command with this request id proposes
+// for `stream`.
+EventId CommandEventId(const v1::CommandContext& ctx, const std::string& stream, size_t index) {
+  return EventId::NameBased(kIdNamespace,
+                            absl::StrCat(ctx.request_id(), "\n", stream, "\n", index));
+}
+
 template <typename Envelope>
 absl::StatusOr<StreamAppend> Proposal(const v1::CommandContext& ctx, const std::string& stream,
                                       ExpectedRevision expected,
@@ -121,8 +128,7 @@ absl::StatusOr<StreamAppend> Proposal(const v1::CommandContext& ctx, const std::
   for (size_t i = 0; i < events.size(); ++i) {
     CRM_ASSIGN_OR_RETURN(EncodedEvent encoded, EncodeEvent(events[i]));
     ProposedEvent event;
-    event.id =
-        EventId::NameBased(kIdNamespace, absl::StrCat(ctx.request_id(), "\n", stream, "\n", i));
+    event.id = CommandEventId(ctx, stream, i);
     event.type = std::move(encoded.type);
     event.data = std::move(encoded.data);
     event.metadata = metadata;
@@ -195,6 +201,21 @@ class CommandHandler::Impl {
     Loaded<State> loaded = cache.Take(stream).value_or(Loaded<State>{});
     CRM_RETURN_IF_ERROR(CatchUp<Envelope>(*store_, stream, loaded));
     return loaded;
+  }
+
+  // Whether the command with ctx's request id was already applied to
+  // `stream`: among the stream's recent request ids, or — for an older retry
+  // — its first derived event id is in the store's id index. Either way the
+  // retry returns success without deciding again (a re-decided registration
+  // or follow-up would be refused as a duplicate of itself).
+  template <typename State>
+  absl::StatusOr<bool> Seen(const Loaded<State>& loaded, const v1::CommandContext& ctx,
+                            const std::string& stream) const {
+    if (loaded.Seen(ctx.request_id())) return true;
+    if (loaded.revision == kNoRevision) return false;  // a new stream holds nothing yet
+    CRM_ASSIGN_OR_RETURN(const Position position,
+                         store_->FindEvent(CommandEventId(ctx, stream, 0)));
+    return position != kNoPosition;
   }
 
   absl::StatusOr<Loaded<ReservationState>> LoadReservation(const ReservationKey& key) {
@@ -271,7 +292,8 @@ class CommandHandler::Impl {
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
       CRM_ASSIGN_OR_RETURN(auto loaded, (Load<v1::CustomerEvent>(customers_, stream)));
       const Revision read_at = loaded.revision;
-      if (loaded.Seen(ctx.request_id())) {
+      CRM_ASSIGN_OR_RETURN(const bool seen, Seen(loaded, ctx, stream));
+      if (seen) {
         Remember(customers_, stream, std::move(loaded));
         return Done(read_at);
       }
@@ -317,7 +339,8 @@ class CommandHandler::Impl {
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
       CRM_ASSIGN_OR_RETURN(auto dup, (Load<v1::CustomerEvent>(customers_, dup_stream)));
       CRM_ASSIGN_OR_RETURN(auto surv, (Load<v1::CustomerEvent>(customers_, surv_stream)));
-      if (dup.Seen(ctx.request_id())) return Done(dup.revision);
+      CRM_ASSIGN_OR_RETURN(const bool seen, Seen(dup, ctx, dup_stream));
+      if (seen) return Done(dup.revision);
       CRM_ASSIGN_OR_RETURN(MergeDecision decision,
                            DecideMerge(ctx, command, dup.state, surv.state));
       if (decision.duplicate_events.empty()) return Done(dup.revision);
@@ -447,7 +470,8 @@ class CommandHandler::Impl {
       int attempt = 0;
       for (; attempt < options_.max_attempts; ++attempt) {
         CRM_ASSIGN_OR_RETURN(auto loaded, (Load<v1::CustomerEvent>(customers_, stream)));
-        if (loaded.Seen(ctx.request_id())) break;
+        CRM_ASSIGN_OR_RETURN(const bool seen, Seen(loaded, ctx, stream));
+        if (seen) break;
         CRM_ASSIGN_OR_RETURN(std::vector<v1::CustomerEvent> events, decide(loaded.state));
         if (events.empty()) break;
         CRM_ASSIGN_OR_RETURN(StreamAppend append,
@@ -484,7 +508,8 @@ class CommandHandler::Impl {
     for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
       CRM_ASSIGN_OR_RETURN(auto loaded, (Load<Envelope>(cache, stream)));
       const Revision read_at = loaded.revision;
-      if (loaded.Seen(ctx.request_id())) {
+      CRM_ASSIGN_OR_RETURN(const bool seen, Seen(loaded, ctx, stream));
+      if (seen) {
         Remember(cache, stream, std::move(loaded));
         return Done(read_at);
       }

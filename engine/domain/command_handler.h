@@ -18,9 +18,10 @@
 // Idempotency: every event carries EventMetadata with the command's
 // request_id, and event ids are derived from it (EventId::NameBased). A
 // command whose request_id is among the recent ones of its stream
-// (kRecentRequestIds) returns success again without writing; an older retry
-// is decided again, which the deciders answer with "already done" for
-// repeats (tagging, payment with the same id and content, ...).
+// (kRecentRequestIds, no I/O) or whose first derived event id is in the
+// store's id index (one point read, for a retry from long ago) returns
+// success again without writing. A command that wrote nothing the first
+// time (it was already done) leaves no trace and is simply decided again.
 //
 // Thread-safety: all methods may be called concurrently; the store
 // serialises appends, and the cache is internally locked.
@@ -53,7 +54,8 @@
 
 namespace crm::engine::domain {
 
-// How many request ids per stream the handler remembers for idempotency.
+// How many request ids per stream the handler remembers in memory (older
+// retries are recognised from the store's event id index).
 inline constexpr size_t kRecentRequestIds = 64;
 
 struct CommandHandlerOptions {

@@ -295,6 +295,21 @@ absl::StatusOr<std::vector<RecordedEvent>> EventStoreImpl::ReadCategory(absl::st
   return ReadPositions(positions);
 }
 
+absl::StatusOr<Position> EventStoreImpl::FindEvent(const EventId& id) const {
+  // Read the committed position first: an id the writer has put in a batch
+  // that is not yet fsynced must not be reported.
+  const Position committed = CommittedPosition();
+  std::string value;
+  const absl::string_view key = id.Bytes();
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), event_ids_cf_,
+                               rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return kNoPosition;
+  CRM_RETURN_IF_ERROR(FromRocks(s, "reading the event id index"));
+  if (value.size() != 8) return absl::DataLossError("event id index: a value is not 8 bytes");
+  const Position position = keyspace::GetU64BE(value);
+  return position < committed ? position : kNoPosition;
+}
+
 absl::StatusOr<Revision> EventStoreImpl::StreamRevision(absl::string_view stream) const {
   CRM_ASSIGN_OR_RETURN(auto last, ReadStream(stream, kEndRevision, Direction::kBackward, 1));
   if (last.empty())

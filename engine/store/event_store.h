@@ -98,6 +98,12 @@ class EventStore {
   // The last committed revision of `stream`, or NotFound if it has no event.
   virtual absl::StatusOr<Revision> StreamRevision(absl::string_view stream) const = 0;
 
+  // The global position of the committed event with this id, or
+  // kNoPosition if none is committed (one point read: an index, not a scan).
+  // For callers that derive event ids from a request id and must recognise
+  // a retry long after it was first written.
+  virtual absl::StatusOr<Position> FindEvent(const EventId& id) const = 0;
+
   // The number of committed events, i.e. the next global position. Every
   // position below it is readable.
   virtual Position CommittedPosition() const = 0;

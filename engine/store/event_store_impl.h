@@ -78,6 +78,7 @@ class EventStoreImpl final : public EventStore {
                                                           Direction direction,
                                                           size_t limit) const override;
   absl::StatusOr<Revision> StreamRevision(absl::string_view stream) const override;
+  absl::StatusOr<Position> FindEvent(const EventId& id) const override;
   Position CommittedPosition() const override { return committed_.load(std::memory_order_acquire); }
   bool WaitForPosition(Position position, absl::Time deadline) const override;
   absl::StatusOr<std::unique_ptr<Subscription>> Subscribe(

@@ -186,6 +186,30 @@ TEST_F(CommandHandlerTest, RetriedCommandWithTheSameRequestIdWritesNothingAgain)
   EXPECT_EQ(store_->StreamRevision("customer-c1").value_or(kNoRevision), first.revision);
 }
 
+TEST_F(CommandHandlerTest, ARetryOlderThanTheRecentRequestIdsIsStillRecognised) {
+  v1::CustomerCommand registration;
+  *registration.mutable_register_() = CompanyRegistration("c1");
+  const v1::CommandContext register_ctx = Context(kNow, "register-c1");
+  CRM_ASSERT_OK(handler_->Execute(register_ctx, registration));
+  const v1::CommandContext first_follow_up = Context(kNow, "follow-up-0");
+  CRM_ASSERT_OK(FollowUp(first_follow_up, "c1", "f0"));
+  for (size_t i = 1; i <= kRecentRequestIds + 5; ++i) {
+    CRM_ASSERT_OK(
+        FollowUp(Context(kNow, absl::StrCat("follow-up-", i)), "c1", absl::StrCat("f", i)));
+  }
+  const Revision head = store_->StreamRevision("customer-c1").value_or(kNoRevision);
+
+  // Decided again, these would be refused as duplicates of themselves.
+  CRM_ASSERT_OK_AND_ASSIGN(CommandResult again, handler_->Execute(register_ctx, registration));
+  EXPECT_TRUE(again.already_done);
+  CRM_ASSERT_OK_AND_ASSIGN(CommandResult follow_up_again, FollowUp(first_follow_up, "c1", "f0"));
+  EXPECT_TRUE(follow_up_again.already_done);
+  EXPECT_EQ(store_->StreamRevision("customer-c1").value_or(kNoRevision), head);
+  // A new request with the old follow-up id is still a real duplicate.
+  EXPECT_THAT(FollowUp(Context(kNow, "follow-up-new"), "c1", "f0"),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+}
+
 TEST_F(CommandHandlerTest, MergeMovesReservationsAndClosesTheDuplicate) {
   CRM_ASSERT_OK(Register("c1", "德润化工集团", {"13089686414"}));
   CRM_ASSERT_OK(Register("c2", "德润化工", {"0571-46246886"}));

@@ -164,6 +164,18 @@ TEST_F(EventStoreAppendTest, IdStoredInAnotherStreamIsAlreadyExists) {
   EXPECT_EQ(store_->CommittedPosition(), 1u);
 }
 
+TEST_F(EventStoreAppendTest, FindEventGivesTheCommittedPositionOfAnIdAndNothingForAnUnknownOne) {
+  Seed("s-0", 2);
+  auto req = One("s-1", ExpectedRevision::Any(), Events(3));
+  ASSERT_TRUE(store_->Append(req).ok());
+  auto found = store_->FindEvent(req[0].events[1].id);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, 3u);
+  auto missing = store_->FindEvent(EventId::Random());
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  EXPECT_EQ(*missing, kNoPosition);
+}
+
 TEST_F(EventStoreAppendTest, PartialOverlapOfIdsIsAlreadyExists) {
   auto req = One("s-1", ExpectedRevision::Any(), Events(2));
   ASSERT_TRUE(store_->Append(req).ok());
