@@ -35,7 +35,8 @@ struct SubscriptionOptions {
   Position from_position = 0;
 
   // If set, subscribe to this one stream only, from revision `from_revision`
-  // (inclusive); from_position is then ignored.
+  // (inclusive); from_position and filter.stream_prefix are then ignored,
+  // filter.event_type_prefix still applies.
   std::string stream;
   Revision from_revision = 0;
 

@@ -91,7 +91,6 @@ class SubscriptionImpl final : public Subscription {
   }
 
   bool Matches(const record::RecordView& v) const {
-    if (stream_mode_) return v.stream == options_.stream && v.revision >= next_revision_;
     return absl::StartsWith(v.stream, options_.filter.stream_prefix) &&
            absl::StartsWith(v.type, options_.filter.event_type_prefix);
   }
@@ -137,7 +136,9 @@ class SubscriptionImpl final : public Subscription {
     CRM_ASSIGN_OR_RETURN(std::vector<RecordedEvent> events, store_->ReadPositions(positions));
     for (RecordedEvent& e : events) {
       next_revision_ = e.revision + 1;
-      buffer_.push_back(std::move(e));
+      if (absl::StartsWith(e.type, options_.filter.event_type_prefix)) {
+        buffer_.push_back(std::move(e));
+      }
     }
     // Everything of this stream below `end` is now buffered.
     if (positions.size() < kChunk) cursor_ = end;

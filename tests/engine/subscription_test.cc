@@ -192,6 +192,26 @@ TEST_F(SubscriptionTest, StreamSubscriptionFromRevisionCatchesUpThenGoesLive) {
   EXPECT_EQ(got[0].revision, 4u);
 }
 
+TEST_F(SubscriptionTest, StreamSubscriptionHonoursTheEventTypeFilter) {
+  AppendTo("customer-1", 1, "crm.v1.CustomerRegistered");
+  AppendTo("customer-1", 2, "crm.v1.FollowUpLogged");
+  AppendTo("customer-1", 1, "crm.v1.CustomerTagged");
+  SubscriptionOptions o;
+  o.stream = "customer-1";
+  o.filter.event_type_prefix = "crm.v1.FollowUp";
+  auto sub = store_->Subscribe(o);
+  ASSERT_TRUE(sub.ok());
+  auto got = ReadEvents(**sub, 2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].revision, 1u);
+  EXPECT_EQ(got[1].revision, 2u);
+  AppendTo("customer-1", 1, "crm.v1.CustomerTagged");
+  AppendTo("customer-1", 1, "crm.v1.FollowUpLogged");
+  got = ReadEvents(**sub, 1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].revision, 5u) << "revisions 3 and 4 are not follow-ups";
+}
+
 TEST_F(SubscriptionTest, StreamSubscriptionFromAFutureRevisionWaitsForIt) {
   AppendTo("customer-1", 1);
   SubscriptionOptions o;
