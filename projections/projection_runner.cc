@@ -421,22 +421,34 @@ class RunnerImpl final : public ProjectionRunner {
       Slot& slot = slots_[i];
       batch.SetSavePoint();
       ViewWriter writer(db_.get(), cf_, &batch, in->prefix);
-      absl::Status st;
-      Position failed_at = 0;
-      for (const RecordedEvent& e : *events) {
-        if (e.position < in->checkpoint || !Wants(slot, e)) continue;
-        st = slot.projection->Apply(e, writer);
-        if (!st.ok()) {
-          failed_at = e.position;
-          break;
+      // Applies the batch's events below `stop`; returns the position of the
+      // first that failed (kEndPosition if none) and its error.
+      auto apply_below = [&](Position stop, absl::Status& st) {
+        for (const RecordedEvent& e : *events) {
+          if (e.position >= stop) break;
+          if (e.position < in->checkpoint || !Wants(slot, e)) continue;
+          st = slot.projection->Apply(e, writer);
+          if (!st.ok()) return e.position;
         }
-      }
+        return engine::kEndPosition;
+      };
+      absl::Status st;
+      const Position failed_at = apply_below(engine::kEndPosition, st);
       if (!st.ok()) {
+        // Keep what the events before the bad one did (Apply is
+        // deterministic, so applying them again gives the same rows), so the
+        // projection stops exactly at the bad event.
         batch.RollbackToSavePoint();
+        batch.SetSavePoint();
+        absl::Status again;
+        apply_below(failed_at, again);
+        if (!again.ok()) batch.RollbackToSavePoint();  // not deterministic: apply nothing
         in->error = absl::Status(st.code(), absl::StrCat("applying the event at position ",
                                                          failed_at, ": ", st.message()));
         in->error_position = failed_at;
-        next_checkpoint[g] = in->checkpoint;
+        next_checkpoint[g] = again.ok() ? failed_at : in->checkpoint;
+        batch.Put(cf_, S(view_keys::CheckpointKey(slot.name, in->generation)),
+                  S(U64(next_checkpoint[g])));
         continue;
       }
       next_checkpoint[g] = std::max(in->checkpoint, events->back().position + 1);

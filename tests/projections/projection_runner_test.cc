@@ -158,9 +158,11 @@ TEST_F(ProjectionRunnerTest, VerifyFindsNoDifferenceThenReportsATamperedRow) {
 }
 
 TEST_F(ProjectionRunnerTest, AFailingProjectionStopsAtTheEventAndSaysWhy) {
-  StartRunner(1, /*fail_on=*/"test.Poison");
+  // Both appends before the runner starts: they are one batch, and the good
+  // events before the bad one must still be applied.
   AppendTo("s-1", 3);
   const engine::Position bad = AppendTo("s-1", 1, "test.Poison");
+  StartRunner(1, /*fail_on=*/"test.Poison");
   EXPECT_THAT(runner_->WaitFor("counts", bad, Soon()),
               StatusIs(absl::StatusCode::kFailedPrecondition, "cannot read test.Poison"));
   auto status = runner_->Status("counts");
