@@ -1,12 +1,17 @@
-// crm_projection_bench: how fast the money-side read models (balances,
-// reports) rebuild from the log, next to a plain scan of the same log in the
-// same run (the limit a rebuild can approach), and how long an aging query
-// over every order takes.
+// crm_projection_bench: how fast each read model (pipeline, directory,
+// history, balances, reports) and all five together rebuild from the log,
+// next to a plain scan of the same log in the same run (the limit a rebuild
+// can approach); how long the pipeline of a rep with 10,000 customers and an
+// aging query over every order take.
 //
 // Rows:
 //   scan             - EventStore::ReadAll over the whole log, batches of 2048.
 //   rebuild <views>  - a fresh views database; ProjectionRunner::Open until
 //                      the projections have applied the last event.
+//   pipeline ...     - PipelineQueries on the rebuilt view, for the rep that
+//                      owns --hot_rep_customers customers: the first page of
+//                      its pipeline, its overdue follow-ups (first page), and
+//                      its counts by intent.
 //   aging by ...     - BalancesQueries::AgingByCustomer / AgingByRep as of one
 //                      date over every order (the first page; the whole log
 //                      of orders is read and aggregated each time).
@@ -17,7 +22,7 @@
 // before and after the rebuilds so a reader can see it did not drift.
 //
 // Usage: crm_projection_bench [--events=1000000] [--orders=100000]
-//        [--aging_runs=30] [--dir=...] [--quick]
+//        [--hot_rep_customers=10000] [--aging_runs=30] [--dir=...] [--quick]
 #include <algorithm>
 #include <cstdio>
 #include <memory>
@@ -39,12 +44,17 @@
 #include "engine/store/event_store.h"
 #include "projections/balances/balances_projection.h"
 #include "projections/balances/balances_queries.h"
+#include "projections/directory/directory_projection.h"
+#include "projections/history/history_projection.h"
+#include "projections/pipeline/pipeline_projection.h"
+#include "projections/pipeline/pipeline_queries.h"
 #include "projections/projection_runner.h"
 #include "projections/reports/reports_projection.h"
 
 ABSL_FLAG(std::string, dir, "", "Parent folder of the scratch data (default $TMPDIR or /tmp).");
 ABSL_FLAG(uint64_t, events, 1'000'000, "Events in the generated log.");
 ABSL_FLAG(uint64_t, orders, 100'000, "Orders among them (the aging rows read them all).");
+ABSL_FLAG(uint64_t, hot_rep_customers, 10'000, "Customers of the rep whose pipeline is queried.");
 ABSL_FLAG(int32_t, aging_runs, 30, "Timed runs of each aging query.");
 ABSL_FLAG(bool, quick, false, "Smoke mode: 20,000 events, 2,000 orders. Numbers mean nothing.");
 
@@ -77,9 +87,15 @@ absl::StatusOr<uint64_t> Scan(engine::EventStore* store, absl::Duration* took) {
 
 std::vector<std::unique_ptr<Projection>> Make(const std::vector<std::string>& names) {
   std::vector<std::unique_ptr<Projection>> ps;
+  const absl::TimeZone zone = engine::domain::DefaultBusinessTimeZone();
   for (const std::string& n : names) {
-    if (n == "balances") ps.push_back(std::make_unique<BalancesProjection>());
-    if (n == "reports") ps.push_back(std::make_unique<ReportsProjection>());
+    if (n == "pipeline")
+      ps.push_back(std::make_unique<projections::pipeline::PipelineProjection>(zone));
+    if (n == "directory")
+      ps.push_back(std::make_unique<projections::directory::DirectoryProjection>());
+    if (n == "history") ps.push_back(std::make_unique<projections::history::HistoryProjection>());
+    if (n == "balances") ps.push_back(std::make_unique<BalancesProjection>(zone));
+    if (n == "reports") ps.push_back(std::make_unique<ReportsProjection>(zone));
   }
   return ps;
 }
@@ -123,6 +139,7 @@ int Run() {
   const uint64_t events = quick ? 20'000 : absl::GetFlag(FLAGS_events);
   const uint64_t orders = quick ? 2'000 : absl::GetFlag(FLAGS_orders);
   const int runs = quick ? 3 : absl::GetFlag(FLAGS_aging_runs);
+  const uint64_t hot = quick ? 500 : absl::GetFlag(FLAGS_hot_rep_customers);
 
   absl::StatusOr<BenchDir> dir = BenchDir::Create(absl::GetFlag(FLAGS_dir));
   if (!dir.ok()) {
@@ -141,7 +158,7 @@ int Run() {
   std::printf("crm_projection_bench: %s on %s\n", dir->path().c_str(),
               FileSystemType(dir->path()).c_str());
   const absl::Time gen_start = absl::Now();
-  absl::StatusOr<GeneratedLog> log = GenerateLog(store->get(), events, orders, 20260415);
+  absl::StatusOr<GeneratedLog> log = GenerateLog(store->get(), events, orders, 20260415, hot);
   if (!log.ok()) {
     std::fprintf(stderr, "generating: %s\n", log.status().ToString().c_str());
     return 1;
@@ -161,8 +178,11 @@ int Run() {
   std::printf("%-32s %12.2f %14.0f %10.2f\n", "scan (ReadAll)", Seconds(took), scan_rate, 1.0);
 
   std::unique_ptr<ProjectionRunner> kept;
-  for (const std::vector<std::string>& names :
-       std::vector<std::vector<std::string>>{{"balances"}, {"reports"}, {"balances", "reports"}}) {
+  const std::vector<std::string> all = {"pipeline", "directory", "history", "balances", "reports"};
+  std::vector<std::vector<std::string>> rows;
+  for (const std::string& n : all) rows.push_back({n});
+  rows.push_back(all);
+  for (const std::vector<std::string>& names : rows) {
     const std::string path = dir->NewChild("views");
     absl::StatusOr<std::unique_ptr<ProjectionRunner>> runner =
         Rebuild(store->get(), path, names, log->last_position, &took);
@@ -174,7 +194,7 @@ int Run() {
     std::printf("%-32s %12.2f %14.0f %10.2f\n",
                 absl::StrCat("rebuild ", absl::StrJoin(names, "+")).c_str(), Seconds(took), rate,
                 rate / scan_rate);
-    if (names.size() == 1 && names[0] == "balances") {
+    if (names == all) {
       kept = std::move(*runner);
     } else {
       runner->reset();
@@ -186,13 +206,56 @@ int Run() {
   std::printf("%-32s %12.2f %14.0f %10.2f\n", "scan again", Seconds(took), *scanned / Seconds(took),
               *scanned / Seconds(took) / scan_rate);
 
-  // Queries on the balances view built above.
+  // Queries on the views of all five built above.
+  std::printf("\n%-32s %8s %10s %10s\n", "query", "runs", "p50 ms", "p99 ms");
+  {
+    projections::pipeline::PipelineQueries pipeline(kept.get(),
+                                                    engine::domain::DefaultBusinessTimeZone());
+    using projections::pipeline::Due;
+    using projections::pipeline::PipelineQuery;
+    using projections::pipeline::Scope;
+    // Customers were registered over 2025's first 300 days and called every
+    // three days for a while: on this day about half are overdue.
+    const absl::CivilDay today(2025, 8, 1);
+    for (Due due : {Due::kAny, Due::kOverdue}) {
+      std::vector<absl::Duration> samples;
+      size_t rows_seen = 0;
+      for (int i = 0; i < std::max(runs, 100); ++i) {
+        PipelineQuery query;
+        query.scope = Scope::Rep(kHotRep);
+        query.due = due;
+        query.as_of = today;
+        const absl::Time start = absl::Now();
+        auto page = pipeline.List(query);
+        samples.push_back(absl::Now() - start);
+        if (!page.ok()) {
+          std::fprintf(stderr, "pipeline: %s\n", page.status().ToString().c_str());
+          return 1;
+        }
+        rows_seen = page->entries.size();
+      }
+      const Percentiles p = Of(samples);
+      std::printf("%-32s %8zu %10.2f %10.2f   (%zu rows on the first page, %llu customers)\n",
+                  due == Due::kAny ? "pipeline of one rep" : "overdue of one rep", samples.size(),
+                  p.p50_ms, p.p99_ms, rows_seen, static_cast<unsigned long long>(hot));
+    }
+    std::vector<absl::Duration> samples;
+    for (int i = 0; i < 100; ++i) {
+      const absl::Time start = absl::Now();
+      auto counts = pipeline.CountByIntent(Scope::Rep(kHotRep));
+      samples.push_back(absl::Now() - start);
+      if (!counts.ok()) return 1;
+    }
+    const Percentiles p = Of(samples);
+    std::printf("%-32s %8d %10.3f %10.3f\n", "pipeline counts by intent", 100, p.p50_ms, p.p99_ms);
+  }
+
+  // Queries on the balances view.
   absl::StatusOr<std::unique_ptr<projections::ViewReader>> reader =
       kept->Reader(projections::balances::kBalancesProjectionName);
   if (!reader.ok()) return 1;
   BalancesQueries q(reader->get());
   const absl::CivilDay as_of(2026, 3, 1);
-  std::printf("\n%-32s %8s %10s %10s\n", "query", "runs", "p50 ms", "p99 ms");
   for (bool by_rep : {false, true}) {
     std::vector<absl::Duration> samples;
     size_t rows = 0;

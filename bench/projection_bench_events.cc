@@ -93,7 +93,8 @@ std::string Rep(int i) { return absl::StrCat("rep", i % kReps); }
 }  // namespace
 
 absl::StatusOr<GeneratedLog> GenerateLog(engine::EventStore* store, uint64_t events,
-                                         uint64_t orders, uint64_t seed) {
+                                         uint64_t orders, uint64_t seed,
+                                         uint64_t hot_rep_customers) {
   std::mt19937_64 rng(seed);
   auto pick = [&](uint64_t n) { return rng() % n; };
   Appender out(store);
@@ -113,19 +114,22 @@ absl::StatusOr<GeneratedLog> GenerateLog(engine::EventStore* store, uint64_t eve
     r->set_customer_id(absl::StrCat("c", c));
     r->set_kind(v1::CUSTOMER_KIND_COMPANY);
     r->mutable_profile()->set_company_name(absl::StrCat("客户公司", c));
-    r->set_owner_rep_id(Rep(static_cast<int>(c)));
+    const std::string owner = c < hot_rep_customers ? kHotRep : Rep(static_cast<int>(c));
+    r->set_owner_rep_id(owner);
     r->set_registered_us(UsOf(registered));
     std::vector<std::pair<const google::protobuf::Message*, int64_t>> envelopes = {
         {&stream[0], UsOf(registered)}};
     for (uint64_t f = 1; f <= follow_ups_each; ++f) {
       v1::FollowUpLogged* e = stream[f].mutable_follow_up_logged();
-      const int64_t at = UsOf(registered + static_cast<int>(3 * f + pick(3)));
+      const absl::CivilDay day = registered + static_cast<int>(3 * f + pick(3));
+      const int64_t at = UsOf(day);
       e->set_follow_up_id(absl::StrCat("f", f));
       e->set_channel(v1::FOLLOW_UP_CHANNEL_PHONE);
       e->set_occurred_us(at);
-      e->set_rep_id(Rep(static_cast<int>(c)));
+      e->set_rep_id(owner);
       e->set_intent(static_cast<v1::Intent>(2 + pick(4)));
       e->set_notes("客户需要考虑，下周再联系");
+      *e->mutable_next_follow_up_date() = ToDate(day + 7);
       envelopes.push_back({&stream[f], at});
     }
     absl::Status s = out.Add(absl::StrCat("customer-c", c), std::move(envelopes));

@@ -24,10 +24,15 @@ struct GeneratedLog {
   engine::Position last_position = 0;
 };
 
+// The rep that owns the first `hot_rep_customers` customers (the others are
+// spread over 40 reps), for the pipeline rows.
+inline constexpr char kHotRep[] = "rep-hot";
+
 // Appends about `events` events (at least the orders' own) holding `orders`
 // orders to `store`, deterministically for a given seed.
 absl::StatusOr<GeneratedLog> GenerateLog(engine::EventStore* store, uint64_t events,
-                                         uint64_t orders, uint64_t seed);
+                                         uint64_t orders, uint64_t seed,
+                                         uint64_t hot_rep_customers = 0);
 
 }  // namespace crm::bench
 

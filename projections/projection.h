@@ -31,7 +31,8 @@ class Projection {
   virtual std::vector<std::string> event_types() const = 0;
 
   // Applies one event. An error stops this projection at this event (its
-  // checkpoint does not move) until the code is fixed and the runner restarted.
+  // checkpoint stays there; the events before it are applied) until the code
+  // is fixed and the runner restarted.
   // Must be deterministic: a rebuild must produce the same rows.
   virtual absl::Status Apply(const engine::RecordedEvent& event, ViewWriter& view) = 0;
 };
