@@ -18,28 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 enum Phase : int { kWarmup = 0, kMeasure = 1, kStop = 2 };
 
-double ProcessCpuSeconds() {
-  struct rusage ru;
-  getrusage(RUSAGE_SELF, &ru);
-  auto secs = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
-  return secs(ru.ru_utime) + secs(ru.ru_stime);
-}
-
-// Busy CPU seconds of the whole machine since boot, from /proc/stat (iowait
-// counts as idle). 0 if unreadable.
-double MachineBusySeconds() {
-  std::FILE* f = std::fopen("/proc/stat", "r");
-  if (f == nullptr) return 0;
-  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
-                     steal = 0;
-  const int n = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &system,
-                            &idle, &iowait, &irq, &softirq, &steal);
-  std::fclose(f);
-  if (n < 8) return 0;
-  return static_cast<double>(user + nice + system + irq + softirq + steal) /
-         static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // Each thread's tallies, padded apart so the writers do not share cache lines.
 struct alignas(64) ThreadTally {
   std::vector<int64_t> samples;  // sized up front; `recorded` are valid
@@ -79,6 +57,26 @@ void WriterLoop(Writer& writer, const std::atomic<int>& phase, std::latch& start
 }
 
 }  // namespace
+
+double ProcessCpuSeconds() {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  auto secs = [](const timeval& tv) { return tv.tv_sec + tv.tv_usec / 1e6; };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
+}
+
+double MachineBusySeconds() {
+  std::FILE* f = std::fopen("/proc/stat", "r");
+  if (f == nullptr) return 0;
+  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                     steal = 0;
+  const int n = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &system,
+                            &idle, &iowait, &irq, &softirq, &steal);
+  std::fclose(f);
+  if (n < 8) return 0;
+  return static_cast<double>(user + nice + system + irq + softirq + steal) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 double LoadResult::PercentileUs(double p) const {
   if (latencies_ns.empty()) return 0;

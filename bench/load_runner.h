@@ -70,6 +70,12 @@ struct LoadResult {
   double PercentileUs(double p) const;
 };
 
+// User + system CPU seconds this process has used.
+double ProcessCpuSeconds();
+// Busy CPU seconds of the whole machine since boot, from /proc/stat (iowait
+// counts as idle). 0 if unreadable.
+double MachineBusySeconds();
+
 // Runs writers.size() threads. `counters` may be empty (then delta is zero).
 LoadResult RunClosedLoop(const LoadOptions& options,
                          const std::vector<std::unique_ptr<Writer>>& writers,
