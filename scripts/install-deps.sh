@@ -13,8 +13,9 @@ packages=(
   libxlsxwriter-dev libssl-dev
   # The TLS tests make their certificates with the openssl command.
   openssl
-  # An independent xlsx reader for the export tests (Debian's python3, not pyenv's).
-  python3-openpyxl
+  # Independent clients for the tests (Debian's python3, not pyenv's): an xlsx
+  # reader for the exports, and gRPC for a Python backend service.
+  python3-openpyxl python3-grpcio python3-protobuf
 )
 
 missing=()

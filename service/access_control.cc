@@ -87,6 +87,13 @@ absl::StatusOr<bool> AccessControl::RepInScope(const Principal& principal,
   }
 }
 
+absl::StatusOr<bool> AccessControl::TeamInScope(const Principal& principal,
+                                                const std::string& team_id) const {
+  if (principal.scope == SCOPE_ALL) return true;
+  if (principal.scope != SCOPE_TEAM || principal.team_id.empty()) return false;
+  return TeamWithin(team_id, principal.team_id);
+}
+
 absl::Status AccessControl::CheckRep(const Principal& principal, const std::string& rep_id,
                                      absl::string_view field) const {
   absl::StatusOr<bool> in = RepInScope(principal, rep_id);

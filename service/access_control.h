@@ -47,6 +47,11 @@ class AccessControl {
   // Whether customers owned by `rep_id` are within the principal's scope.
   absl::StatusOr<bool> RepInScope(const Principal& principal, const std::string& rep_id) const;
 
+  // Whether the customers of team `team_id` (and its sub-teams) are within
+  // the principal's scope: scope all, or scope team with `team_id` at or
+  // below the principal's team. Scope own: never.
+  absl::StatusOr<bool> TeamInScope(const Principal& principal, const std::string& team_id) const;
+
   // PermissionDenied naming `field` unless RepInScope.
   absl::Status CheckRep(const Principal& principal, const std::string& rep_id,
                         absl::string_view field) const;
