@@ -101,7 +101,7 @@ set grid
 set key top left
 do for [epa in "1 10"] {
   set title sprintf("%s event(s) per append", epa)
-  plot for [sys in "crm-engine postgresql raw-rocksdb"] \
+  plot for [sys in "crm-engine crm-engine-grpc postgresql raw-rocksdb"] \
     sprintf("< awk '\$1==\"%s\" && \$2==%s' $out/chart.dat", sys, epa) \
     using 3:4:5:6 with yerrorlines lw 2 title sys
 }

@@ -25,11 +25,7 @@ std::string LoadAverage();
 // processes stay up.
 double UidCpuSeconds(uid_t uid);
 
-// User + system CPU seconds of this process so far.
-double ProcessCpuSeconds();
-
-// Busy CPU seconds of the whole machine since boot (iowait counts as idle).
-double MachineBusySeconds();
+// ProcessCpuSeconds and MachineBusySeconds: bench/load_runner.h.
 
 }  // namespace crm::bench
 

@@ -1,13 +1,15 @@
-// crm_peer_bench: crm-engine embedded against the design a team would pick
-// instead — an event table in PostgreSQL 15 (Message DB / Marten style) —
-// and against raw RocksDB (the store's limit), in one run on one machine
-// (issue 7).
+// crm_peer_bench: crm-engine embedded and over gRPC (crmd's
+// EventStoreService, in-process server on 127.0.0.1) against the design a
+// team would pick instead — an event table in PostgreSQL 15 (Message DB /
+// Marten style, over its own protocol on 127.0.0.1) — and against raw
+// RocksDB (the store's limit), in one run on one machine (issue 7).
 //
 // It starts a private PostgreSQL (pg_server.h), then for every repetition
-// runs every append row (events per call x writers) against the three
-// systems back to back, each on a fresh store / table, rotating which goes
+// runs every append row (events per call x writers) against the systems
+// back to back, each on a fresh store / table, rotating which goes
 // first so a drifting disk or a neighbour's compile does not always hit the
-// same system; then loads the same 200k events into each and runs the read
+// same system; then loads the same 200k events into each storage system
+// (not crm-engine-grpc: the read rows compare storage) and runs the read
 // rows the same way. The table gives min / median / max over repetitions.
 //
 // Timing is a measurement, not a test: this is deliberately not in CTest.
@@ -38,6 +40,7 @@
 #include "bench/append_targets.h"
 #include "bench/bench_dir.h"
 #include "bench/load_runner.h"
+#include "bench/peer/grpc_append_target.h"
 #include "bench/peer/machine.h"
 #include "bench/peer/peer_reads.h"
 #include "bench/peer/peer_report.h"
@@ -56,7 +59,8 @@ ABSL_FLAG(std::vector<std::string>, threads, std::vector<std::string>({"1", "8",
 ABSL_FLAG(std::vector<std::string>, events_per_append, std::vector<std::string>({"1", "10"}),
           "Events per append call.");
 ABSL_FLAG(std::vector<std::string>, systems,
-          std::vector<std::string>({"crm-engine", "postgresql", "raw-rocksdb"}), "Systems to run.");
+          std::vector<std::string>({"crm-engine", "crm-engine-grpc", "postgresql", "raw-rocksdb"}),
+          "Systems to run (crm-engine-grpc: append rows only).");
 ABSL_FLAG(bool, appends, true, "Run the append rows.");
 ABSL_FLAG(bool, reads, true, "Run the read rows.");
 ABSL_FLAG(uint64_t, read_events, 200'000, "Events in the log for the read rows.");
@@ -144,7 +148,9 @@ Sample RunAppend(const Context& ctx, const std::string& system, int events_per_a
     target = OpenPgTarget(ctx.pg->conninfo(), shape);
   } else {
     path = ctx.dir->NewChild(absl::StrCat(system, "-", events_per_append, "x", writers));
-    target = system == kEngine ? OpenEngineTarget(path, shape) : OpenRawTarget(path, shape);
+    target = system == kEngine       ? OpenEngineTarget(path, shape)
+             : system == kEngineGrpc ? OpenGrpcTarget(path, shape)
+                                     : OpenRawTarget(path, shape);
   }
   if (!target.ok()) {
     sample.note = absl::StrCat("open failed: ", target.status().ToString());
@@ -268,9 +274,11 @@ int Main(int argc, char** argv) {
   }
   const std::vector<std::string> systems = absl::GetFlag(FLAGS_systems);
   for (const std::string& s : systems) {
-    if (s != kEngine && s != kPostgres && s != kRaw) {
+    if (s != kEngine && s != kEngineGrpc && s != kPostgres && s != kRaw) {
       absl::FPrintF(stderr,
-                    "--systems: unknown system '%s' (crm-engine, postgresql, raw-rocksdb)\n", s);
+                    "--systems: unknown system '%s' (crm-engine, crm-engine-grpc, postgresql, "
+                    "raw-rocksdb)\n",
+                    s);
       return 2;
     }
   }
@@ -348,6 +356,8 @@ int Main(int argc, char** argv) {
     shape.payload = &payload;
     std::vector<std::pair<std::string, std::unique_ptr<ReadTarget>>> targets;
     for (const std::string& system : systems) {
+      // The read rows compare storage; over gRPC only appends are measured.
+      if (system == kEngineGrpc) continue;
       absl::StatusOr<std::unique_ptr<ReadTarget>> t =
           system == kPostgres ? OpenPgReads(pg->conninfo(), shape)
           : system == kEngine ? OpenEngineReads(ctx.dir->NewChild("engine-read"), shape)

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "bench/load_runner.h"
 #include "bench/peer/machine.h"
 #include "bench/peer/pg_conn.h"
 #include "bench/peer/pg_schema.h"

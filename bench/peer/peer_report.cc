@@ -19,8 +19,9 @@ int WorkloadRank(const std::string& w) {
 
 int SystemRank(const std::string& s) {
   if (s == kEngine) return 0;
-  if (s == kPostgres) return 1;
-  return 2;
+  if (s == kEngineGrpc) return 1;
+  if (s == kPostgres) return 2;
+  return 3;
 }
 
 using RowKey = std::tuple<int, int, int, int>;  // workload, epa, writers, system

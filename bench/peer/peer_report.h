@@ -18,12 +18,13 @@
 namespace crm::bench {
 
 inline constexpr char kEngine[] = "crm-engine";
+inline constexpr char kEngineGrpc[] = "crm-engine-grpc";  // crmd's EventStoreService
 inline constexpr char kPostgres[] = "postgresql";
 inline constexpr char kRaw[] = "raw-rocksdb";
 
 struct Sample {
   std::string workload;       // "append", "read-stream", "read-log", "catch-up"
-  std::string system;         // kEngine, kPostgres, kRaw
+  std::string system;         // kEngine, kEngineGrpc, kPostgres, kRaw
   int events_per_append = 0;  // append rows only
   int writers = 0;            // append rows only
   int rep = 0;
