@@ -14,7 +14,7 @@
 #include "engine/status_macros.h"
 #include "projections/balances/balances_projection.h"
 #include "projections/balances/balances_queries.h"
-#include "projections/directory/directory_projection.h"
+#include "service/wire_values.h"
 
 namespace crm::service {
 namespace {
@@ -25,36 +25,6 @@ using engine::domain::ToDate;
 
 // A merge chain longer than this is corrupt data, not real merges.
 constexpr int kMaxMergeHops = 16;
-
-std::optional<uint64_t> MinPosition(bool has, uint64_t position) {
-  return has ? std::optional<uint64_t>(position) : std::nullopt;
-}
-
-// The same bound RunQuery puts on its own wait, for the directory's.
-absl::Time WaitDeadline(const grpc::CallbackServerContext* context) {
-  return std::min(absl::FromChrono(context->deadline()), absl::Now() + kMaxReadYourWritesWait);
-}
-
-v1::Money MoneyOf(const std::string& currency, int64_t minor_units) {
-  v1::Money m;
-  m.set_currency_code(currency);
-  m.set_minor_units(minor_units);
-  return m;
-}
-
-v1::PaymentStatus ToProto(engine::domain::PaymentStatus s) {
-  switch (s) {
-    case engine::domain::PaymentStatus::kUnpaid:
-      return v1::PAYMENT_STATUS_UNPAID;
-    case engine::domain::PaymentStatus::kPartial:
-      return v1::PAYMENT_STATUS_PARTIAL;
-    case engine::domain::PaymentStatus::kPaid:
-      return v1::PAYMENT_STATUS_PAID;
-    case engine::domain::PaymentStatus::kOverdue:
-      return v1::PAYMENT_STATUS_OVERDUE;
-  }
-  return v1::PAYMENT_STATUS_UNSPECIFIED;
-}
 
 void ToProto(const balances::OrderBalanceView& v, v1::OrderBalance& out) {
   const std::string& c = v.currency_code;
@@ -71,7 +41,7 @@ void ToProto(const balances::OrderBalanceView& v, v1::OrderBalance& out) {
   *out.mutable_paid() = MoneyOf(c, v.paid);
   *out.mutable_outstanding() = MoneyOf(c, v.outstanding);
   *out.mutable_overpaid() = MoneyOf(c, v.overpaid);
-  out.set_status(ToProto(v.status));
+  out.set_status(ProtoPaymentStatus(v.status));
   for (const balances::InstalmentBalanceView& i : v.instalments) {
     v1::InstalmentBalance* p = out.add_instalments();
     p->set_number(i.number);
@@ -79,7 +49,7 @@ void ToProto(const balances::OrderBalanceView& v, v1::OrderBalance& out) {
     *p->mutable_amount() = MoneyOf(c, i.amount);
     *p->mutable_paid() = MoneyOf(c, i.paid);
     *p->mutable_outstanding() = MoneyOf(c, i.outstanding);
-    p->set_status(ToProto(i.status));
+    p->set_status(ProtoPaymentStatus(i.status));
     p->set_days_overdue(i.days_overdue);
   }
 }
@@ -93,11 +63,8 @@ absl::StatusOr<absl::CivilDay> AsOf(bool has, const v1::Date& date, absl::TimeZo
 }
 
 absl::StatusOr<projections::PageRequest> Page(int32_t page_size, const std::string& page_token) {
-  if (page_size < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must be >= 0 (0 means ", projections::kDefaultPageSize, ")"));
-  }
-  return projections::PageRequest{page_size, page_token};
+  CRM_ASSIGN_OR_RETURN(const int32_t size, PageSize(page_size));
+  return projections::PageRequest{size, page_token};
 }
 
 // Exactly one of customer_id and rep_id, each a valid id when set.
@@ -112,25 +79,16 @@ absl::Status CheckOneOwner(const std::string& customer_id, const std::string& re
 // OK when `p` may read the balances of `customer_id`. The balances view
 // answers a merged duplicate as its survivor, so the survivor's owner
 // decides; the messages name only `customer_id`, so a denial reveals
-// nothing about the chain.
+// nothing about the chain. Owners come from the customers' streams (the
+// command handler's cache), not from a view that may lag.
 absl::Status CheckCustomer(const QueryDeps& deps, const Principal& p,
-                           const std::string& customer_id, std::optional<uint64_t> min_position,
-                           absl::Time deadline) {
-  CRM_RETURN_IF_ERROR(deps.models->WaitFor(projections::directory::kDirectoryProjectionName,
-                                           min_position, deadline));
+                           const std::string& customer_id) {
   engine::domain::CustomerState state;
   std::string current = customer_id;
   for (int hop = 0; hop < kMaxMergeHops; ++hop) {
-    absl::StatusOr<projections::directory::DirectoryEntry> entry =
-        deps.models->directory().Get(current);
-    if (absl::IsNotFound(entry.status())) break;
-    if (!entry.ok()) return entry.status();
-    if (entry->merged_into.empty()) {
-      state.exists = true;
-      state.owner_rep_id = entry->owner_rep_id;
-      break;
-    }
-    current = entry->merged_into;
+    CRM_ASSIGN_OR_RETURN(state, deps.handler->LoadCustomer(current));
+    if (!state.exists || state.merged_into.empty()) break;
+    current = state.merged_into;
   }
   if (p.scope == SCOPE_ALL && !state.exists) {
     return absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found"));
@@ -145,9 +103,8 @@ absl::Status OrderOutOfScope(const std::string& order_id) {
 
 // CheckCustomer or CheckRep, whichever the request names.
 absl::Status CheckOwner(const QueryDeps& deps, const Principal& p, const std::string& customer_id,
-                        const std::string& rep_id, std::optional<uint64_t> min_position,
-                        absl::Time deadline) {
-  if (!customer_id.empty()) return CheckCustomer(deps, p, customer_id, min_position, deadline);
+                        const std::string& rep_id) {
+  if (!customer_id.empty()) return CheckCustomer(deps, p, customer_id);
   return deps.access->CheckRep(p, rep_id, "rep_id");
 }
 
@@ -165,11 +122,10 @@ template <typename Work>
 grpc::ServerUnaryReactor* Query(grpc::CallbackServerContext* context, const QueryDeps& deps,
                                 absl::string_view method, absl::StatusOr<Checked> checked,
                                 std::optional<uint64_t> min_position, Work work) {
-  if (!checked.ok()) min_position.reset();
-  return RunQuery(
-      context, deps, kCustomerReaders, method, balances::kBalancesProjectionName, min_position,
-      [checked = std::move(checked), work = std::move(work)](const Principal& p) -> absl::Status {
-        if (!checked.ok()) return checked.status();
+  absl::Status valid = checked.status();
+  return RunCheckedQuery(
+      context, deps, kCustomerReaders, method, balances::kBalancesProjectionName, std::move(valid),
+      min_position, [checked = std::move(checked), work = std::move(work)](const Principal& p) {
         return work(p, *checked);
       });
 }
@@ -211,9 +167,7 @@ absl::StatusOr<Checked> CheckAgingRequest(const v1::GetAgingRequest& r, absl::Ti
 grpc::ServerUnaryReactor* BalancesServiceImpl::GetOrderBalance(
     grpc::CallbackServerContext* context, const v1::GetOrderBalanceRequest* request,
     v1::OrderBalance* response) {
-  const std::optional<uint64_t> min_position =
-      MinPosition(request->has_min_position(), request->min_position());
-  const absl::Time deadline = WaitDeadline(context);
+  const std::optional<uint64_t> min_position = MinPosition(*request);
   return Query(context, deps_, "GetOrderBalance", CheckOrderRequest(*request, deps_.models->zone()),
                min_position, [=, this](const Principal& p, const Checked& checked) -> absl::Status {
                  const std::string& id = request->order_id();
@@ -230,8 +184,7 @@ grpc::ServerUnaryReactor* BalancesServiceImpl::GetOrderBalance(
                  if (p.scope != SCOPE_ALL) {
                    // The customer's own denial would name the customer: an id the
                    // caller did not ask about and may not know.
-                   absl::Status in_scope =
-                       CheckCustomer(deps_, p, order->customer_id, min_position, deadline);
+                   absl::Status in_scope = CheckCustomer(deps_, p, order->customer_id);
                    if (absl::IsPermissionDenied(in_scope)) return OrderOutOfScope(id);
                    CRM_RETURN_IF_ERROR(in_scope);
                  }
@@ -243,63 +196,59 @@ grpc::ServerUnaryReactor* BalancesServiceImpl::GetOrderBalance(
 grpc::ServerUnaryReactor* BalancesServiceImpl::ListOrderBalances(
     grpc::CallbackServerContext* context, const v1::ListOrderBalancesRequest* request,
     v1::ListOrderBalancesResponse* response) {
-  const std::optional<uint64_t> min_position =
-      MinPosition(request->has_min_position(), request->min_position());
-  const absl::Time deadline = WaitDeadline(context);
-  return Query(
-      context, deps_, "ListOrderBalances", CheckListRequest(*request, deps_.models->zone()),
-      min_position, [=, this](const Principal& p, const Checked& checked) -> absl::Status {
-        const std::string& customer_id = request->customer_id();
-        const std::string& rep_id = request->rep_id();
-        CRM_RETURN_IF_ERROR(CheckOwner(deps_, p, customer_id, rep_id, min_position, deadline));
-        CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
-                             deps_.models->Reader(balances::kBalancesProjectionName));
-        const balances::BalancesQueries queries(reader.get());
-        CRM_ASSIGN_OR_RETURN(
-            balances::OrderBalancePage result,
-            !customer_id.empty()
-                ? queries.OrdersOfCustomer(customer_id, checked.as_of, checked.page)
-                : queries.OrdersOfRep(rep_id, checked.as_of, checked.page));
-        for (const balances::OrderBalanceView& order : result.orders) {
-          ToProto(order, *response->add_orders());
-        }
-        response->set_next_page_token(result.next_page_token);
-        return absl::OkStatus();
-      });
+  const std::optional<uint64_t> min_position = MinPosition(*request);
+  return Query(context, deps_, "ListOrderBalances",
+               CheckListRequest(*request, deps_.models->zone()), min_position,
+               [=, this](const Principal& p, const Checked& checked) -> absl::Status {
+                 const std::string& customer_id = request->customer_id();
+                 const std::string& rep_id = request->rep_id();
+                 CRM_RETURN_IF_ERROR(CheckOwner(deps_, p, customer_id, rep_id));
+                 CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
+                                      deps_.models->Reader(balances::kBalancesProjectionName));
+                 const balances::BalancesQueries queries(reader.get());
+                 CRM_ASSIGN_OR_RETURN(
+                     balances::OrderBalancePage result,
+                     !customer_id.empty()
+                         ? queries.OrdersOfCustomer(customer_id, checked.as_of, checked.page)
+                         : queries.OrdersOfRep(rep_id, checked.as_of, checked.page));
+                 for (const balances::OrderBalanceView& order : result.orders) {
+                   ToProto(order, *response->add_orders());
+                 }
+                 response->set_next_page_token(result.next_page_token);
+                 return absl::OkStatus();
+               });
 }
 
 grpc::ServerUnaryReactor* BalancesServiceImpl::GetBalanceTotals(
     grpc::CallbackServerContext* context, const v1::GetBalanceTotalsRequest* request,
     v1::GetBalanceTotalsResponse* response) {
-  const std::optional<uint64_t> min_position =
-      MinPosition(request->has_min_position(), request->min_position());
-  const absl::Time deadline = WaitDeadline(context);
-  return Query(
-      context, deps_, "GetBalanceTotals", CheckTotalsRequest(*request, deps_.models->zone()),
-      min_position, [=, this](const Principal& p, const Checked& checked) -> absl::Status {
-        const std::string& customer_id = request->customer_id();
-        const std::string& rep_id = request->rep_id();
-        CRM_RETURN_IF_ERROR(CheckOwner(deps_, p, customer_id, rep_id, min_position, deadline));
-        CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
-                             deps_.models->Reader(balances::kBalancesProjectionName));
-        const balances::BalancesQueries queries(reader.get());
-        CRM_ASSIGN_OR_RETURN(std::vector<balances::BalanceTotals> totals,
-                             !customer_id.empty()
-                                 ? queries.CustomerTotals(customer_id, checked.as_of)
-                                 : queries.RepTotals(rep_id, checked.as_of));
-        for (const balances::BalanceTotals& t : totals) {
-          const std::string& c = t.currency_code;
-          v1::BalanceTotals* out = response->add_totals();
-          out->set_currency_code(c);
-          out->set_orders(t.orders);
-          *out->mutable_amount() = MoneyOf(c, t.amount);
-          *out->mutable_paid() = MoneyOf(c, t.paid);
-          *out->mutable_outstanding() = MoneyOf(c, t.outstanding);
-          *out->mutable_overdue() = MoneyOf(c, t.overdue);
-          *out->mutable_overpaid() = MoneyOf(c, t.overpaid);
-        }
-        return absl::OkStatus();
-      });
+  const std::optional<uint64_t> min_position = MinPosition(*request);
+  return Query(context, deps_, "GetBalanceTotals",
+               CheckTotalsRequest(*request, deps_.models->zone()), min_position,
+               [=, this](const Principal& p, const Checked& checked) -> absl::Status {
+                 const std::string& customer_id = request->customer_id();
+                 const std::string& rep_id = request->rep_id();
+                 CRM_RETURN_IF_ERROR(CheckOwner(deps_, p, customer_id, rep_id));
+                 CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
+                                      deps_.models->Reader(balances::kBalancesProjectionName));
+                 const balances::BalancesQueries queries(reader.get());
+                 CRM_ASSIGN_OR_RETURN(std::vector<balances::BalanceTotals> totals,
+                                      !customer_id.empty()
+                                          ? queries.CustomerTotals(customer_id, checked.as_of)
+                                          : queries.RepTotals(rep_id, checked.as_of));
+                 for (const balances::BalanceTotals& t : totals) {
+                   const std::string& c = t.currency_code;
+                   v1::BalanceTotals* out = response->add_totals();
+                   out->set_currency_code(c);
+                   out->set_orders(t.orders);
+                   *out->mutable_amount() = MoneyOf(c, t.amount);
+                   *out->mutable_paid() = MoneyOf(c, t.paid);
+                   *out->mutable_outstanding() = MoneyOf(c, t.outstanding);
+                   *out->mutable_overdue() = MoneyOf(c, t.overdue);
+                   *out->mutable_overpaid() = MoneyOf(c, t.overpaid);
+                 }
+                 return absl::OkStatus();
+               });
 }
 
 grpc::ServerUnaryReactor* BalancesServiceImpl::GetAging(grpc::CallbackServerContext* context,
@@ -307,8 +256,7 @@ grpc::ServerUnaryReactor* BalancesServiceImpl::GetAging(grpc::CallbackServerCont
                                                         v1::GetAgingResponse* response) {
   return Query(
       context, deps_, "GetAging", CheckAgingRequest(*request, deps_.models->zone()),
-      MinPosition(request->has_min_position(), request->min_position()),
-      [=, this](const Principal& p, const Checked& checked) -> absl::Status {
+      MinPosition(*request), [=, this](const Principal& p, const Checked& checked) -> absl::Status {
         if (p.scope != SCOPE_ALL) {
           return absl::PermissionDeniedError(
               "GetAging covers every customer and rep: it needs scope all (read your "

@@ -14,23 +14,16 @@
 #include "engine/status_macros.h"
 #include "projections/directory/directory_projection.h"
 #include "projections/directory/directory_queries.h"
+#include "service/wire_values.h"
 
 namespace crm::service {
 namespace {
 
 namespace dq = projections::directory;
 
-constexpr int kMaxPageSize = 1000;
-
 // A lookup chosen and checked from the wire criterion.
 using Lookup = std::function<absl::StatusOr<dq::DirectoryPage>(const dq::DirectoryQueries&,
                                                                const dq::ReadOptions&)>;
-
-template <typename Request>
-std::optional<uint64_t> MinPosition(const Request& request) {
-  if (!request.has_min_position()) return std::nullopt;
-  return request.min_position();
-}
 
 absl::Status Required(absl::string_view field, const std::string& value) {
   if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
@@ -210,19 +203,14 @@ class Visibility {
   absl::flat_hash_map<std::string, bool> owners_;
 };
 
-// Runs `work` after admission; an invalid request fails without waiting for
-// its min_position.
-template <typename Work>
+// RunCheckedQuery on this service's view for every customer reader.
 grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, const QueryDeps& deps,
                               absl::string_view method, absl::Status valid,
-                              std::optional<uint64_t> min_position, Work work) {
-  if (!valid.ok()) min_position = std::nullopt;
-  return RunQuery(context, deps, kCustomerReaders, method,
-                  projections::directory::kDirectoryProjectionName, min_position,
-                  [valid = std::move(valid), work = std::move(work)](const Principal& p) mutable {
-                    if (!valid.ok()) return valid;
-                    return work(p);
-                  });
+                              std::optional<uint64_t> min_position,
+                              std::function<absl::Status(const Principal&)> work) {
+  return RunCheckedQuery(context, deps, kCustomerReaders, method,
+                         projections::directory::kDirectoryProjectionName, std::move(valid),
+                         min_position, std::move(work));
 }
 
 }  // namespace
@@ -232,21 +220,19 @@ grpc::ServerUnaryReactor* DirectoryServiceImpl::SearchCustomers(
     v1::SearchCustomersResponse* response) {
   absl::StatusOr<Lookup> lookup = ToLookup(*request);
   absl::Status valid = lookup.status();
-  if (valid.ok() && (request->page_size() < 0 || request->page_size() > kMaxPageSize)) {
-    valid = absl::InvalidArgumentError(absl::StrCat("page_size: ", request->page_size(),
-                                                    " is not in 0..", kMaxPageSize,
-                                                    " (0: the default, 100)"));
-  }
+  absl::StatusOr<int32_t> page_size = PageSize(request->page_size());
+  if (valid.ok()) valid = page_size.status();
   return Run(
       context, deps_, "SearchCustomers", std::move(valid), MinPosition(*request),
-      [this, request, response, lookup = std::move(lookup)](const Principal& p) -> absl::Status {
+      [this, request, response, lookup = std::move(lookup),
+       page_size = page_size.value_or(0)](const Principal& p) -> absl::Status {
         // An explicit owner outside the scope is refused rather than
         // answered with an empty page, so the caller learns why.
         if (request->criterion_case() == v1::SearchCustomersRequest::kOwnerRepId) {
           CRM_RETURN_IF_ERROR(deps_.access->CheckRep(p, request->owner_rep_id(), "owner_rep_id"));
         }
         dq::ReadOptions read;  // RunQuery has already waited for min_position.
-        read.page_size = request->page_size();
+        read.page_size = page_size;
         read.page_token = request->page_token();
         CRM_ASSIGN_OR_RETURN(dq::DirectoryPage page, (*lookup)(deps_.models->directory(), read));
         Visibility visibility(deps_.access, p);

@@ -14,6 +14,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "projections/history/history_projection.h"
 #include "projections/history/history_queries.h"
+#include "service/wire_values.h"
 
 namespace crm::service {
 namespace {
@@ -23,19 +24,6 @@ using projections::history::TimelineEntry;
 using projections::history::TimelinePage;
 using projections::history::TimelineQuery;
 
-// The documented page size limit; HistoryQueries refuses more, the API caps
-// (AIP-158: an over-large page size is coerced, not an error).
-constexpr int32_t kMaxPageSize = 1000;
-
-// StateAsOf's "every committed event" (command_handler.h).
-constexpr int64_t kNow = std::numeric_limits<int64_t>::max();
-
-// google.protobuf.Timestamp's documented range: 0001-01-01 to 9999-12-31.
-bool ValidTimestamp(const google::protobuf::Timestamp& t) {
-  return t.seconds() >= -62135596800 && t.seconds() <= 253402300799 && t.nanos() >= 0 &&
-         t.nanos() <= 999999999;
-}
-
 // The wire request as a query, every field checked, before any I/O: a bad
 // request should not wait for min_position only to be refused.
 absl::StatusOr<TimelineQuery> ToQuery(const v1::ListCustomerTimelineRequest& request) {
@@ -43,29 +31,17 @@ absl::StatusOr<TimelineQuery> ToQuery(const v1::ListCustomerTimelineRequest& req
   CRM_RETURN_IF_ERROR(engine::domain::ValidateId("customer_id", request.customer_id()));
   query.customer_id = request.customer_id();
   if (request.has_start_time()) {
-    if (!ValidTimestamp(request.start_time())) {
-      return absl::InvalidArgumentError(
-          "start_time: not a valid timestamp (0001-01-01 to 9999-12-31, nanos 0..999999999)");
-    }
-    query.from_us = TimeUtil::TimestampToMicroseconds(request.start_time());
+    CRM_ASSIGN_OR_RETURN(query.from_us, TimestampMicros("start_time", request.start_time()));
   }
   if (request.has_end_time()) {
-    if (!ValidTimestamp(request.end_time())) {
-      return absl::InvalidArgumentError(
-          "end_time: not a valid timestamp (0001-01-01 to 9999-12-31, nanos 0..999999999)");
-    }
-    query.to_us = TimeUtil::TimestampToMicroseconds(request.end_time());
+    CRM_ASSIGN_OR_RETURN(query.to_us, TimestampMicros("end_time", request.end_time()));
   }
   if (query.to_us < query.from_us) {
     return absl::InvalidArgumentError("end_time: before start_time");
   }
   query.include_merged_duplicates =
       !request.has_include_merged_duplicates() || request.include_merged_duplicates();
-  if (request.page_size() < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: ", request.page_size(), " is negative (0 means the default)"));
-  }
-  query.page_size = std::min(request.page_size(), kMaxPageSize);
+  CRM_ASSIGN_OR_RETURN(query.page_size, PageSize(request.page_size()));
   query.page_token = request.page_token();
   // RunQuery has waited for min_position already.
   query.wait_for = engine::kNoPosition;
@@ -94,37 +70,22 @@ grpc::ServerUnaryReactor* HistoryServiceImpl::ListCustomerTimeline(
     grpc::CallbackServerContext* context, const v1::ListCustomerTimelineRequest* request,
     v1::ListCustomerTimelineResponse* response) {
   absl::StatusOr<TimelineQuery> query = ToQuery(*request);
-  if (!query.ok()) {
-    // Still through RunQuery, so that a missing key is UNAUTHENTICATED and a
-    // wrong role PERMISSION_DENIED before the request's fields are judged.
-    return RunQuery(context, deps_, kCustomerReaders, "ListCustomerTimeline",
-                    projections::history::kHistoryProjectionName, std::nullopt,
-                    [status = query.status()](const Principal&) { return status; });
-  }
-  const std::optional<uint64_t> min_position =
-      request->has_min_position() ? std::optional<uint64_t>(request->min_position()) : std::nullopt;
-  return RunQuery(
+  absl::Status valid = query.status();
+  return RunCheckedQuery(
       context, deps_, kCustomerReaders, "ListCustomerTimeline",
-      projections::history::kHistoryProjectionName, min_position,
-      [this, query = *std::move(query), response](const Principal& p) -> absl::Status {
-        const projections::history::HistoryQueries& history = deps_.models->history();
+      projections::history::kHistoryProjectionName, std::move(valid), MinPosition(*request),
+      [this, query = std::move(query), response](const Principal& p) -> absl::Status {
         // Scope follows the customer's current owner, read from its stream
         // (not the view), so a just-reassigned customer is judged by who owns
         // it now. An unknown customer folds to exists == false, which
         // CheckCustomerRead answers exactly like one outside the scope.
-        engine::domain::CustomerState state;
-        absl::StatusOr<engine::domain::CustomerState> current =
-            history.StateAsOf(query.customer_id, kNow);
-        if (current.ok()) {
-          state = *std::move(current);
-        } else if (!absl::IsNotFound(current.status())) {
-          return current.status();
-        }
-        CRM_RETURN_IF_ERROR(deps_.access->CheckCustomerRead(p, query.customer_id, state));
+        CRM_ASSIGN_OR_RETURN(engine::domain::CustomerState state,
+                             deps_.handler->LoadCustomer(query->customer_id));
+        CRM_RETURN_IF_ERROR(deps_.access->CheckCustomerRead(p, query->customer_id, state));
         if (!state.exists) {
-          return absl::NotFoundError(absl::StrCat("customer ", query.customer_id, " not found"));
+          return absl::NotFoundError(absl::StrCat("customer ", query->customer_id, " not found"));
         }
-        absl::StatusOr<TimelinePage> page = history.Timeline(query);
+        absl::StatusOr<TimelinePage> page = deps_.models->history().Timeline(*query);
         // The customer exists but the view has not applied its first event
         // yet (no min_position was given): as of the view, nothing happened.
         if (absl::IsNotFound(page.status())) return absl::OkStatus();

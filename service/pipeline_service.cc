@@ -16,38 +16,13 @@
 #include "google/protobuf/util/time_util.h"
 #include "projections/pipeline/pipeline_projection.h"
 #include "projections/pipeline/pipeline_queries.h"
+#include "service/wire_values.h"
 
 namespace crm::service {
 namespace {
 
 namespace pq = projections::pipeline;
 using google::protobuf::util::TimeUtil;
-
-constexpr int kMaxPageSize = 1000;
-
-template <typename Request>
-std::optional<uint64_t> MinPosition(const Request& request) {
-  if (!request.has_min_position()) return std::nullopt;
-  return request.min_position();
-}
-
-absl::Status CheckPageSize(int32_t page_size) {
-  if (page_size < 0 || page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size: ", page_size, " is not in 0..",
-                                                   kMaxPageSize, " (0: the default, 100)"));
-  }
-  return absl::OkStatus();
-}
-
-// google.protobuf.Timestamp's documented range: 0001-01-01 to 9999-12-31.
-absl::StatusOr<int64_t> TimestampMicros(absl::string_view field,
-                                        const google::protobuf::Timestamp& t) {
-  if (t.seconds() < -62135596800 || t.seconds() > 253402300799 || t.nanos() < 0 ||
-      t.nanos() > 999999999) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": not a valid timestamp"));
-  }
-  return TimeUtil::TimestampToMicroseconds(t);
-}
 
 absl::StatusOr<pq::Scope> ToScope(const v1::PipelineScope& scope) {
   switch (scope.scope_case()) {
@@ -91,9 +66,9 @@ absl::StatusOr<absl::CivilDay> AsOf(const QueryDeps& deps, bool has_as_of, const
   return engine::domain::ToCivilDay(as_of);
 }
 
-pq::ReadOptions Read(int32_t page_size, const std::string& page_token) {
+absl::StatusOr<pq::ReadOptions> Read(int32_t page_size, const std::string& page_token) {
   pq::ReadOptions read;  // RunQuery has already waited for min_position.
-  read.page_size = page_size;
+  CRM_ASSIGN_OR_RETURN(read.page_size, PageSize(page_size));
   read.page_token = page_token;
   return read;
 }
@@ -154,19 +129,13 @@ void ToProto(const pq::PipelineEntry& e, v1::PipelineEntry* out) {
   out->set_archived(e.archived);
 }
 
-// Runs `work` after admission; an invalid request fails without waiting for
-// its min_position.
-template <typename Work>
+// RunCheckedQuery on this service's view for every customer reader.
 grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context, const QueryDeps& deps,
                               absl::string_view method, absl::Status valid,
-                              std::optional<uint64_t> min_position, Work work) {
-  if (!valid.ok()) min_position = std::nullopt;
-  return RunQuery(context, deps, kCustomerReaders, method, pq::kPipelineProjectionName,
-                  min_position,
-                  [valid = std::move(valid), work = std::move(work)](const Principal& p) mutable {
-                    if (!valid.ok()) return valid;
-                    return work(p);
-                  });
+                              std::optional<uint64_t> min_position,
+                              std::function<absl::Status(const Principal&)> work) {
+  return RunCheckedQuery(context, deps, kCustomerReaders, method, pq::kPipelineProjectionName,
+                         std::move(valid), min_position, std::move(work));
 }
 
 }  // namespace
@@ -202,8 +171,7 @@ grpc::ServerUnaryReactor* PipelineServiceImpl::ListPipeline(grpc::CallbackServer
             absl::StrCat("due: ", static_cast<int>(request->due()), " is not a PipelineDueFilter"));
     }
     CRM_ASSIGN_OR_RETURN(query.as_of, AsOf(deps_, request->has_as_of(), request->as_of()));
-    CRM_RETURN_IF_ERROR(CheckPageSize(request->page_size()));
-    query.read = Read(request->page_size(), request->page_token());
+    CRM_ASSIGN_OR_RETURN(query.read, Read(request->page_size(), request->page_token()));
     return absl::OkStatus();
   }();
   return Run(context, deps_, "ListPipeline", std::move(valid), MinPosition(*request),
@@ -252,8 +220,7 @@ grpc::ServerUnaryReactor* PipelineServiceImpl::ListRecycleCandidates(
     if (!request->has_now()) return absl::InvalidArgumentError("now: required");
     CRM_ASSIGN_OR_RETURN(query.now_us, TimestampMicros("now", request->now()));
     if (query.now_us <= 0) return absl::InvalidArgumentError("now: must be after 1970-01-01");
-    CRM_RETURN_IF_ERROR(CheckPageSize(request->page_size()));
-    query.read = Read(request->page_size(), request->page_token());
+    CRM_ASSIGN_OR_RETURN(query.read, Read(request->page_size(), request->page_token()));
     return absl::OkStatus();
   }();
   return Run(context, deps_, "ListRecycleCandidates", std::move(valid), MinPosition(*request),
@@ -287,8 +254,7 @@ grpc::ServerUnaryReactor* PipelineServiceImpl::ListRecycledCustomers(
         return absl::InvalidArgumentError("end_time: must not be before start_time");
       }
     }
-    CRM_RETURN_IF_ERROR(CheckPageSize(request->page_size()));
-    query.read = Read(request->page_size(), request->page_token());
+    CRM_ASSIGN_OR_RETURN(query.read, Read(request->page_size(), request->page_token()));
     return absl::OkStatus();
   }();
   return Run(context, deps_, "ListRecycledCustomers", std::move(valid), MinPosition(*request),
@@ -327,7 +293,7 @@ grpc::ServerUnaryReactor* PipelineServiceImpl::GetPipelineEntry(
                      "customer ", id, " is not within your data scope (or does not exist)"));
                };
                absl::StatusOr<pq::PipelineEntry> entry =
-                   deps_.models->pipeline().Get(id, as_of, Read(0, ""));
+                   deps_.models->pipeline().Get(id, as_of, pq::ReadOptions{});
                // Only scope all learns which ids exist (access_control.h).
                if (absl::IsNotFound(entry.status()) && p.scope != SCOPE_ALL) return out_of_scope();
                if (!entry.ok()) return entry.status();

@@ -37,4 +37,16 @@ grpc::ServerUnaryReactor* RunQuery(grpc::CallbackServerContext* context, const Q
   return reactor;
 }
 
+grpc::ServerUnaryReactor* RunCheckedQuery(grpc::CallbackServerContext* context,
+                                          const QueryDeps& deps, absl::Span<const Role> roles,
+                                          absl::string_view method, absl::string_view projection,
+                                          absl::Status valid, std::optional<uint64_t> min_position,
+                                          std::function<absl::Status(const Principal&)> work) {
+  if (!valid.ok()) {
+    return RunQuery(context, deps, roles, method, projection, std::nullopt,
+                    [valid = std::move(valid)](const Principal&) { return valid; });
+  }
+  return RunQuery(context, deps, roles, method, projection, min_position, std::move(work));
+}
+
 }  // namespace crm::service

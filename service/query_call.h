@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "engine/domain/command_handler.h"
 #include "grpcpp/support/server_callback.h"
 #include "service/access_control.h"
 #include "service/call_gate.h"
@@ -42,7 +43,17 @@ struct QueryDeps {
   ThreadPool* pool = nullptr;
   const ReadModels* models = nullptr;
   const AccessControl* access = nullptr;
+  // For scope checks: a customer's current owner, from its stream (cached),
+  // not from a view that may lag.
+  engine::domain::CommandHandler* handler = nullptr;
 };
+
+// The request's min_position, if it set one.
+template <typename Request>
+std::optional<uint64_t> MinPosition(const Request& request) {
+  if (!request.has_min_position()) return std::nullopt;
+  return request.min_position();
+}
 
 // `min_position` unset: no wait. `method` names the RPC in role errors.
 grpc::ServerUnaryReactor* RunQuery(grpc::CallbackServerContext* context, const QueryDeps& deps,
@@ -50,6 +61,16 @@ grpc::ServerUnaryReactor* RunQuery(grpc::CallbackServerContext* context, const Q
                                    absl::string_view projection,
                                    std::optional<uint64_t> min_position,
                                    std::function<absl::Status(const Principal&)> work);
+
+// RunQuery for a request checked field by field before the call: when
+// `valid` is an error, the call answers it (after the key and role checks)
+// without waiting for min_position, so a malformed request fails at once
+// rather than after the view catches up or the deadline passes.
+grpc::ServerUnaryReactor* RunCheckedQuery(grpc::CallbackServerContext* context,
+                                          const QueryDeps& deps, absl::Span<const Role> roles,
+                                          absl::string_view method, absl::string_view projection,
+                                          absl::Status valid, std::optional<uint64_t> min_position,
+                                          std::function<absl::Status(const Principal&)> work);
 
 }  // namespace crm::service
 

@@ -16,6 +16,7 @@
 #include "projections/reports/opportunity_funnel.h"
 #include "projections/reports/rep_performance.h"
 #include "projections/reports/reports_projection.h"
+#include "service/wire_values.h"
 
 namespace crm::service {
 namespace {
@@ -23,31 +24,6 @@ namespace {
 namespace reports = projections::reports;
 using engine::domain::ToCivilDay;
 using engine::domain::ToDate;
-
-std::optional<uint64_t> MinPosition(bool has, uint64_t position) {
-  return has ? std::optional<uint64_t>(position) : std::nullopt;
-}
-
-v1::Money MoneyOf(const std::string& currency, int64_t minor_units) {
-  v1::Money m;
-  m.set_currency_code(currency);
-  m.set_minor_units(minor_units);
-  return m;
-}
-
-v1::PaymentStatus ToProto(engine::domain::PaymentStatus s) {
-  switch (s) {
-    case engine::domain::PaymentStatus::kUnpaid:
-      return v1::PAYMENT_STATUS_UNPAID;
-    case engine::domain::PaymentStatus::kPartial:
-      return v1::PAYMENT_STATUS_PARTIAL;
-    case engine::domain::PaymentStatus::kPaid:
-      return v1::PAYMENT_STATUS_PAID;
-    case engine::domain::PaymentStatus::kOverdue:
-      return v1::PAYMENT_STATUS_OVERDUE;
-  }
-  return v1::PAYMENT_STATUS_UNSPECIFIED;
-}
 
 // A macro argument cannot hold the map type's comma.
 using IntentCounts = std::map<v1::Intent, int64_t>;
@@ -112,7 +88,7 @@ void ToProto(const reports::CollectionRow& row, v1::CollectionReportRow& out) {
   *out.mutable_received() = MoneyOf(c, row.received);
   *out.mutable_reversed() = MoneyOf(c, row.reversed);
   *out.mutable_amount() = MoneyOf(c, row.amount);
-  out.set_order_status(ToProto(row.order_status));
+  out.set_order_status(ProtoPaymentStatus(row.order_status));
   out.set_order_cancelled(row.order_cancelled);
 }
 
@@ -136,11 +112,10 @@ template <typename Work>
 grpc::ServerUnaryReactor* Query(grpc::CallbackServerContext* context, const QueryDeps& deps,
                                 absl::string_view method, absl::StatusOr<Checked> checked,
                                 std::optional<uint64_t> min_position, Work work) {
-  if (!checked.ok()) min_position.reset();
-  return RunQuery(
-      context, deps, kCustomerReaders, method, reports::kReportsProjectionName, min_position,
-      [checked = std::move(checked), work = std::move(work)](const Principal& p) -> absl::Status {
-        if (!checked.ok()) return checked.status();
+  absl::Status valid = checked.status();
+  return RunCheckedQuery(
+      context, deps, kCustomerReaders, method, reports::kReportsProjectionName, std::move(valid),
+      min_position, [checked = std::move(checked), work = std::move(work)](const Principal& p) {
         return work(p, *checked);
       });
 }
@@ -150,11 +125,8 @@ absl::StatusOr<Checked> CheckCollectionRequest(const v1::GetCollectionReportRequ
   CRM_ASSIGN_OR_RETURN(checked.range,
                        Range(r.has_from_date(), r.from_date(), r.has_to_date(), r.to_date()));
   CRM_RETURN_IF_ERROR(ValidateRepFilter(r.rep_id()));
-  if (r.page_size() < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must be >= 0 (0 means ", projections::kDefaultPageSize, ")"));
-  }
-  checked.page = projections::PageRequest{r.page_size(), r.page_token()};
+  CRM_ASSIGN_OR_RETURN(const int32_t page_size, PageSize(r.page_size()));
+  checked.page = projections::PageRequest{page_size, r.page_token()};
   return checked;
 }
 
@@ -188,80 +160,77 @@ absl::StatusOr<Checked> CheckFunnelRequest(const v1::GetOpportunityFunnelRequest
 grpc::ServerUnaryReactor* ReportsServiceImpl::GetCollectionReport(
     grpc::CallbackServerContext* context, const v1::GetCollectionReportRequest* request,
     v1::GetCollectionReportResponse* response) {
-  return Query(context, deps_, "GetCollectionReport", CheckCollectionRequest(*request),
-               MinPosition(request->has_min_position(), request->min_position()),
-               [=, this](const Principal& p, const Checked& checked) -> absl::Status {
-                 const std::string& rep_id = request->rep_id();
-                 CRM_RETURN_IF_ERROR(CheckReportScope(deps_, p, rep_id, "GetCollectionReport"));
-                 CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
-                                      deps_.models->Reader(reports::kReportsProjectionName));
-                 // The builder has no rep filter: filtering its page keeps one read
-                 // per call, at the price of short pages for one rep.
-                 CRM_ASSIGN_OR_RETURN(
-                     reports::CollectionReport report,
-                     reports::BuildCollectionReport(*reader, checked.range.from, checked.range.to,
-                                                    checked.page));
-                 for (const reports::CollectionRow& row : report.rows) {
-                   if (!rep_id.empty() && row.rep_id != rep_id) continue;
-                   ToProto(row, *response->add_rows());
-                 }
-                 for (const reports::RepCollectionTotal& rep : report.by_rep) {
-                   if (!rep_id.empty() && rep.rep_id != rep_id) continue;
-                   v1::RepCollectionTotals* out = response->add_rep_totals();
-                   out->set_rep_id(rep.rep_id);
-                   for (const reports::CurrencyTotal& t : rep.totals)
-                     *out->add_totals() = ToProto(t);
-                   // One rep's overall totals are its own.
-                   if (!rep_id.empty()) *response->mutable_totals() = out->totals();
-                 }
-                 if (rep_id.empty()) {
-                   for (const reports::CurrencyTotal& t : report.overall) {
-                     *response->add_totals() = ToProto(t);
-                   }
-                 }
-                 response->set_next_page_token(report.next_page_token);
-                 return absl::OkStatus();
-               });
+  return Query(
+      context, deps_, "GetCollectionReport", CheckCollectionRequest(*request),
+      MinPosition(*request), [=, this](const Principal& p, const Checked& checked) -> absl::Status {
+        const std::string& rep_id = request->rep_id();
+        CRM_RETURN_IF_ERROR(CheckReportScope(deps_, p, rep_id, "GetCollectionReport"));
+        CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
+                             deps_.models->Reader(reports::kReportsProjectionName));
+        // The builder has no rep filter: filtering its page keeps one read
+        // per call, at the price of short pages for one rep.
+        CRM_ASSIGN_OR_RETURN(reports::CollectionReport report,
+                             reports::BuildCollectionReport(*reader, checked.range.from,
+                                                            checked.range.to, checked.page));
+        for (const reports::CollectionRow& row : report.rows) {
+          if (!rep_id.empty() && row.rep_id != rep_id) continue;
+          ToProto(row, *response->add_rows());
+        }
+        for (const reports::RepCollectionTotal& rep : report.by_rep) {
+          if (!rep_id.empty() && rep.rep_id != rep_id) continue;
+          v1::RepCollectionTotals* out = response->add_rep_totals();
+          out->set_rep_id(rep.rep_id);
+          for (const reports::CurrencyTotal& t : rep.totals) *out->add_totals() = ToProto(t);
+          // One rep's overall totals are its own.
+          if (!rep_id.empty()) *response->mutable_totals() = out->totals();
+        }
+        if (rep_id.empty()) {
+          for (const reports::CurrencyTotal& t : report.overall) {
+            *response->add_totals() = ToProto(t);
+          }
+        }
+        response->set_next_page_token(report.next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* ReportsServiceImpl::GetRepPerformance(
     grpc::CallbackServerContext* context, const v1::GetRepPerformanceRequest* request,
     v1::GetRepPerformanceResponse* response) {
-  return Query(context, deps_, "GetRepPerformance", CheckPerformanceRequest(*request),
-               MinPosition(request->has_min_position(), request->min_position()),
-               [=, this](const Principal& p, const Checked& checked) -> absl::Status {
-                 const std::string& rep_id = request->rep_id();
-                 CRM_RETURN_IF_ERROR(CheckReportScope(deps_, p, rep_id, "GetRepPerformance"));
-                 CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
-                                      deps_.models->Reader(reports::kReportsProjectionName));
-                 CRM_ASSIGN_OR_RETURN(std::vector<reports::RepPerformanceRow> rows,
-                                      reports::RepPerformance(*reader, checked.range.from,
-                                                              checked.range.to, checked.period));
-                 for (const reports::RepPerformanceRow& row : rows) {
-                   if (!rep_id.empty() && row.rep_id != rep_id) continue;
-                   v1::RepPerformanceRow* out = response->add_rows();
-                   out->set_rep_id(row.rep_id);
-                   *out->mutable_period_start() = ToDate(row.period_start);
-                   *out->mutable_period_end() = ToDate(row.period_end);
-                   out->set_follow_ups(row.follow_ups);
-                   out->set_new_customers(row.new_customers);
-                   out->set_orders(row.orders);
-                   for (const reports::MoneyFigures& m : row.money) {
-                     v1::RepMoneyFigures* figures = out->add_money();
-                     *figures->mutable_ordered() = MoneyOf(m.currency_code, m.ordered);
-                     *figures->mutable_collected() = MoneyOf(m.currency_code, m.collected);
-                   }
-                 }
-                 return absl::OkStatus();
-               });
+  return Query(
+      context, deps_, "GetRepPerformance", CheckPerformanceRequest(*request), MinPosition(*request),
+      [=, this](const Principal& p, const Checked& checked) -> absl::Status {
+        const std::string& rep_id = request->rep_id();
+        CRM_RETURN_IF_ERROR(CheckReportScope(deps_, p, rep_id, "GetRepPerformance"));
+        CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
+                             deps_.models->Reader(reports::kReportsProjectionName));
+        CRM_ASSIGN_OR_RETURN(
+            std::vector<reports::RepPerformanceRow> rows,
+            reports::RepPerformance(*reader, checked.range.from, checked.range.to, checked.period));
+        for (const reports::RepPerformanceRow& row : rows) {
+          if (!rep_id.empty() && row.rep_id != rep_id) continue;
+          v1::RepPerformanceRow* out = response->add_rows();
+          out->set_rep_id(row.rep_id);
+          *out->mutable_period_start() = ToDate(row.period_start);
+          *out->mutable_period_end() = ToDate(row.period_end);
+          out->set_follow_ups(row.follow_ups);
+          out->set_new_customers(row.new_customers);
+          out->set_orders(row.orders);
+          for (const reports::MoneyFigures& m : row.money) {
+            v1::RepMoneyFigures* figures = out->add_money();
+            *figures->mutable_ordered() = MoneyOf(m.currency_code, m.ordered);
+            *figures->mutable_collected() = MoneyOf(m.currency_code, m.collected);
+          }
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* ReportsServiceImpl::GetIntentDistribution(
     grpc::CallbackServerContext* context, const v1::GetIntentDistributionRequest* request,
     v1::GetIntentDistributionResponse* response) {
   return RunQuery(context, deps_, kCustomerReaders, "GetIntentDistribution",
-                  reports::kReportsProjectionName,
-                  MinPosition(request->has_min_position(), request->min_position()),
+                  reports::kReportsProjectionName, MinPosition(*request),
                   [=, this](const Principal& p) -> absl::Status {
                     CRM_RETURN_IF_ERROR(RequireScopeAll(p, "GetIntentDistribution"));
                     CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
@@ -281,8 +250,7 @@ grpc::ServerUnaryReactor* ReportsServiceImpl::GetFollowUpCycle(
     v1::GetFollowUpCycleResponse* response) {
   return RunQuery(
       context, deps_, kCustomerReaders, "GetFollowUpCycle", reports::kReportsProjectionName,
-      MinPosition(request->has_min_position(), request->min_position()),
-      [=, this](const Principal& p) -> absl::Status {
+      MinPosition(*request), [=, this](const Principal& p) -> absl::Status {
         CRM_RETURN_IF_ERROR(RequireScopeAll(p, "GetFollowUpCycle"));
         CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
                              deps_.models->Reader(reports::kReportsProjectionName));
@@ -300,8 +268,7 @@ grpc::ServerUnaryReactor* ReportsServiceImpl::GetConversion(grpc::CallbackServer
                                                             v1::GetConversionResponse* response) {
   return RunQuery(
       context, deps_, kCustomerReaders, "GetConversion", reports::kReportsProjectionName,
-      MinPosition(request->has_min_position(), request->min_position()),
-      [=, this](const Principal& p) -> absl::Status {
+      MinPosition(*request), [=, this](const Principal& p) -> absl::Status {
         CRM_RETURN_IF_ERROR(RequireScopeAll(p, "GetConversion"));
         CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
                              deps_.models->Reader(reports::kReportsProjectionName));
@@ -316,7 +283,7 @@ grpc::ServerUnaryReactor* ReportsServiceImpl::GetOpportunityFunnel(
     grpc::CallbackServerContext* context, const v1::GetOpportunityFunnelRequest* request,
     v1::GetOpportunityFunnelResponse* response) {
   return Query(context, deps_, "GetOpportunityFunnel", CheckFunnelRequest(*request),
-               MinPosition(request->has_min_position(), request->min_position()),
+               MinPosition(*request),
                [=, this](const Principal& p, const Checked&) -> absl::Status {
                  const std::string& rep_id = request->rep_id();
                  CRM_RETURN_IF_ERROR(CheckReportScope(deps_, p, rep_id, "GetOpportunityFunnel"));

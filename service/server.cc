@@ -102,7 +102,7 @@ class ServerImpl final : public CrmServer {
     crm_service_ = std::make_unique<CrmServiceImpl>(store_.get(), handler_.get(), &gate_, &pool_);
     event_store_service_ =
         std::make_unique<EventStoreServiceImpl>(store_.get(), &gate_, &pool_, &subscriptions_);
-    const QueryDeps deps{&gate_, &pool_, models_.get(), access_.get()};
+    const QueryDeps deps{&gate_, &pool_, models_.get(), access_.get(), handler_.get()};
     pipeline_service_ = std::make_unique<PipelineServiceImpl>(deps);
     directory_service_ = std::make_unique<DirectoryServiceImpl>(deps);
     history_service_ = std::make_unique<HistoryServiceImpl>(deps);

@@ -272,12 +272,6 @@ TEST_F(DirectoryServiceTest, InvalidRequestsNameTheField) {
          r.set_page_size(-1);
        },
        "page_size:"},
-      {"huge page",
-       [](auto& r) {
-         r.set_tag("x");
-         r.set_page_size(1001);
-       },
-       "page_size:"},
       {"foreign token",
        [](auto& r) {
          r.set_tag("x");

@@ -240,6 +240,16 @@ TEST_F(PipelineServiceTest, PageTokensVisitEveryEntryOnceThenEnd) {
   EXPECT_EQ(seen, std::vector<std::string>(registered.begin(), registered.end()));
 }
 
+TEST_F(PipelineServiceTest, APageSizeAboveTheMaximumIsCappedNotRefused) {
+  Register("p0", "r1");
+  v1::ListPipelineRequest r = ListOf(RepScope("r1"));
+  r.set_page_size(5000);
+  v1::ListPipelineResponse out;
+  grpc::Status s = List(kRep1, r, &out);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(out.entries_size(), 1);
+}
+
 TEST_F(PipelineServiceTest, CountByIntentCountsEveryIntentOfTheScope) {
   Seed();
   v1::CountPipelineByIntentRequest r;
@@ -452,7 +462,6 @@ TEST_F(PipelineServiceTest, InvalidRequestsNameTheField) {
       {"Feb 30", list([](auto& r) { *r.mutable_as_of() = Day(2026, 2, 30); }), "as_of:"},
       {"year 0", list([](auto& r) { *r.mutable_as_of() = Day(0, 1, 1); }), "as_of:"},
       {"negative page", list([](auto& r) { r.set_page_size(-1); }), "page_size:"},
-      {"huge page", list([](auto& r) { r.set_page_size(1001); }), "page_size:"},
       {"foreign token", list([](auto& r) { r.set_page_token("bm90LWEtdG9rZW4"); }), "page_token"},
       {"pool recycling", recycle([](auto& r) { *r.mutable_scope() = Pool(); }),
        "scope.public_pool:"},
@@ -461,7 +470,6 @@ TEST_F(PipelineServiceTest, InvalidRequestsNameTheField) {
        "rules"},
       {"no now", recycle([](auto& r) { r.clear_now(); }), "now:"},
       {"bad nanos", recycle([](auto& r) { r.mutable_now()->set_nanos(-1); }), "now:"},
-      {"huge recycle page", recycle([](auto& r) { r.set_page_size(5000); }), "page_size:"},
       {"pool recyclings", recycled([](auto& r) { *r.mutable_scope() = Pool(); }),
        "scope.public_pool:"},
       {"end before start", recycled([](auto& r) {
