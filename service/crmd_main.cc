@@ -146,8 +146,10 @@ int Main(int argc, char** argv) {
   const int port = (*server)->port();
   const std::string host = config->listen_address().substr(0, config->listen_address().rfind(':'));
 
-  std::cout << "crmd serving crm.v1.CrmService and crm.v1.EventStoreService on " << host << ":"
-            << port << (config->tls().cert_file().empty() ? " (plaintext)" : " (TLS)")
+  std::cout << "crmd serving on " << host << ":" << port
+            << (config->tls().cert_file().empty() ? " (plaintext)" : " (TLS)")
+            << "\n  services: crm.v1.CrmService, EventStoreService, PipelineService,"
+               " DirectoryService,\n            HistoryService, BalancesService, ReportsService"
             << "\n  data: " << config->data_dir() << "\n  keys: " << config->keys_file()
             << "\n  health checking and server reflection are on\n";
   if (!bootstrap_key.empty()) {
