@@ -13,6 +13,7 @@
 #include "service/customer_view.h"
 #include "service/status_mapping.h"
 #include "service/stream_fold.h"
+#include "service/wire_values.h"
 
 namespace crm::service {
 namespace {
@@ -65,14 +66,26 @@ std::string CommandName(const google::protobuf::Message& envelope) {
   return command == nullptr ? "a command" : command->GetDescriptor()->name();
 }
 
-// google.protobuf.Timestamp's documented range: 0001-01-01 to 9999-12-31.
-bool ValidTimestamp(const google::protobuf::Timestamp& t) {
-  return t.seconds() >= -62135596800 && t.seconds() <= 253402300799 && t.nanos() >= 0 &&
-         t.nanos() <= 999999999;
-}
-
 absl::Status NoCommand(absl::string_view envelope) {
   return absl::InvalidArgumentError(absl::StrCat("command: required (", envelope, " is empty)"));
+}
+
+// A product as GetProduct shows it. engine::domain::ProductState leaves out
+// model and spec (no rule needs them), so they are taken from ProductDefined
+// here; everything else folds exactly as the command side does.
+struct ProductView {
+  engine::domain::ProductState state;
+  std::string model;
+  std::string spec;
+};
+
+// Found by FoldStream through argument-dependent lookup.
+void Evolve(ProductView& view, const v1::ProductEvent& event) {
+  engine::domain::Evolve(view.state, event);
+  if (event.has_defined()) {
+    view.model = event.defined().model();
+    view.spec = event.defined().spec();
+  }
 }
 
 }  // namespace
@@ -335,6 +348,66 @@ grpc::ServerUnaryReactor* CrmServiceImpl::GetCustomerAsOf(grpc::CallbackServerCo
       return absl::NotFoundError(absl::StrCat("customer ", id, " did not exist at that time"));
     }
     *response = ToCustomerView(state, 0);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CrmServiceImpl::LookupCustomer(grpc::CallbackServerContext* context,
+                                                         const v1::LookupCustomerRequest* request,
+                                                         v1::LookupCustomerResponse* response) {
+  return Run(context, [=, this](const Principal& p) -> absl::Status {
+    CRM_RETURN_IF_ERROR(AccessControl::RequireRole(p, kEditors, "LookupCustomer"));
+    absl::StatusOr<std::string> holder;
+    switch (request->value_case()) {
+      case v1::LookupCustomerRequest::kPhone:
+        if (request->phone().empty()) return absl::InvalidArgumentError("phone: empty");
+        holder = handler_->CustomerHoldingPhone(request->phone());
+        break;
+      case v1::LookupCustomerRequest::kCompanyName:
+        if (request->company_name().empty()) {
+          return absl::InvalidArgumentError("company_name: empty");
+        }
+        holder = handler_->CustomerHoldingCompanyName(request->company_name());
+        break;
+      case v1::LookupCustomerRequest::VALUE_NOT_SET:
+        return absl::InvalidArgumentError("phone or company_name: one is required");
+    }
+    if (!holder.ok()) return holder.status();
+    if (p.scope != SCOPE_ALL) {
+      // Without this a limited scope could learn the ids of customers it may
+      // not see, one phone number at a time.
+      CRM_ASSIGN_OR_RETURN(CustomerState state, handler_->LoadCustomer(*holder));
+      absl::Status readable = access_.CheckCustomerRead(p, *holder, state);
+      if (absl::IsPermissionDenied(readable)) {
+        // AccessControl's message names the customer: exactly what must
+        // not be revealed here.
+        return absl::PermissionDeniedError(absl::StrCat(
+            "the customer holding this ", request->has_phone() ? "phone" : "company_name",
+            " is not within your data scope"));
+      }
+      CRM_RETURN_IF_ERROR(readable);
+    }
+    response->set_customer_id(*holder);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CrmServiceImpl::GetProduct(grpc::CallbackServerContext* context,
+                                                     const v1::GetProductRequest* request,
+                                                     v1::Product* response) {
+  return Run(context, [=, this](const Principal& p) -> absl::Status {
+    CRM_RETURN_IF_ERROR(AccessControl::RequireRole(p, kReaders, "GetProduct"));
+    const std::string& id = request->product_id();
+    if (id.empty()) return absl::InvalidArgumentError("product_id: required");
+    CRM_ASSIGN_OR_RETURN(ProductView view, (FoldStream<ProductView, v1::ProductEvent>(
+                                               *store_, absl::StrCat("product-", id))));
+    if (!view.state.exists) return absl::NotFoundError(absl::StrCat("product ", id, " not found"));
+    response->set_product_id(id);
+    response->set_name(view.state.name);
+    response->set_model(view.model);
+    response->set_spec(view.spec);
+    *response->mutable_unit_price() = view.state.unit_price;
+    response->set_retired(view.state.retired);
     return absl::OkStatus();
   });
 }

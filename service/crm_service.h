@@ -148,6 +148,12 @@ class CrmServiceImpl final : public v1::CrmService::CallbackService {
   grpc::ServerUnaryReactor* GetCustomerAsOf(grpc::CallbackServerContext* context,
                                             const v1::GetCustomerAsOfRequest* request,
                                             v1::Customer* response) override;
+  grpc::ServerUnaryReactor* LookupCustomer(grpc::CallbackServerContext* context,
+                                           const v1::LookupCustomerRequest* request,
+                                           v1::LookupCustomerResponse* response) override;
+  grpc::ServerUnaryReactor* GetProduct(grpc::CallbackServerContext* context,
+                                       const v1::GetProductRequest* request,
+                                       v1::Product* response) override;
 
  private:
   // Admits the call, then runs `work` on the pool and finishes with its status.

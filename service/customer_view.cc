@@ -33,6 +33,7 @@ v1::Customer ToCustomerView(const engine::domain::CustomerState& s, engine::Revi
   for (const std::string& id : s.absorbed_duplicate_ids) c.add_absorbed_duplicate_ids(id);
   c.set_revision(revision);
   c.set_follow_up_count(static_cast<uint32_t>(s.follow_up_ids.size()));
+  for (const std::string& id : s.follow_up_ids) c.add_follow_up_ids(id);  // a set: sorted
   return c;
 }
 

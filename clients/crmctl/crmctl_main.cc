@@ -10,13 +10,30 @@
 // them to --from_date/--to_date/--report_rep, since events export and import
 // give --from and --rep other meanings.)
 //
-// Flags may be written with dashes or underscores. Until crmctl speaks to
-// crmd over gRPC, it works on a store folder directly (--data-dir), which
-// crmd must not have open at the same time (RocksDB locks it).
+// Flags may be written with dashes or underscores.
+//
+// `import` talks to a running crmd when given a server:
+//   --server=HOST:PORT   (default $CRM_SERVER)
+//   --key=KEY            the API key (default $CRM_API_KEY), sent as x-api-key;
+//                        its role must allow every command the sheet needs
+//                        (in practice an admin key: reps, products, approvals)
+//   --tls-ca=FILE        PEM root certificates, for a crmd serving TLS
+// It checks the server and the key first: exit 2 with "cannot reach crmd at
+// HOST:PORT: ..." or a note that the key is missing or wrong, before reading
+// the sheet. Without a server, and always for `events` and `report` (they
+// have no RPCs yet), crmctl works on a store folder directly (--data-dir),
+// which crmd must not have open at the same time (RocksDB locks it): an
+// initial bulk load while crmd is stopped.
+//
+// The key is read from the environment rather than given as a flag default
+// so that --help never prints it.
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,13 +48,20 @@
 #include "clients/crmctl/import_command.h"
 #include "clients/crmctl/report_command.h"
 #include "clients/import/embedded_backend.h"
+#include "clients/import/grpc_backend.h"
 #include "engine/domain/business_calendar.h"
 #include "engine/domain/command_handler.h"
 #include "engine/store/event_store.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "projections/balances/balances_projection.h"
 #include "projections/reports/reports_projection.h"
 
-ABSL_FLAG(std::string, data_dir, "crm-data", "The store folder (crmd must not be running on it).");
+ABSL_FLAG(std::string, data_dir, "crm-data",
+          "The store folder, when no --server is given (crmd must not be running on it).");
+ABSL_FLAG(std::string, server, "", "import: crmd's HOST:PORT (default $CRM_SERVER).");
+ABSL_FLAG(std::string, key, "", "import: the API key for --server (default $CRM_API_KEY).");
+ABSL_FLAG(std::string, tls_ca, "", "import: PEM root certificates, for a crmd serving TLS.");
 ABSL_FLAG(std::string, encoding, "auto", "File encoding: auto, utf-8 or gb18030.");
 ABSL_FLAG(int32_t, year, 0, "Year of dates written without one (3.12, 3月12日).");
 ABSL_FLAG(std::string, unpaid_due, "", "Due date (YYYY-MM-DD) of unpaid rows without a date.");
@@ -95,8 +119,64 @@ int Usage() {
       "         [--map=HEADING=FIELD,...] [--intent=WORD=INTENT,...] [--errors-csv=F]\n"
       "  crmctl import payments FILE [--unpaid-due=YYYY-MM-DD] [--create-missing]\n"
       "         [--product=NAME=ID,...] [--rep=NAME=ID,...] [--dry-run] [--skip-invalid]\n"
-      "  common: --data-dir=DIR (default crm-data), --encoding=auto|utf-8|gb18030, --json\n");
+      "  common: --server=HOST:PORT --key=KEY [--tls-ca=FILE] (default $CRM_SERVER,\n"
+      "         $CRM_API_KEY), or --data-dir=DIR (default crm-data) without a server;\n"
+      "         --encoding=auto|utf-8|gb18030, --json\n");
   return 2;
+}
+
+// A flag, or when it is empty the environment variable.
+std::string FlagOrEnv(const absl::Flag<std::string>& flag, const char* variable) {
+  std::string value = absl::GetFlag(flag);
+  if (value.empty()) {
+    const char* env = std::getenv(variable);
+    if (env != nullptr) value = env;
+  }
+  return value;
+}
+
+// The backend for `import --server`, once crmd has answered and accepted the
+// key; nullptr (having said why on stderr) otherwise.
+std::unique_ptr<crm::clients::GrpcImportBackend> ConnectToCrmd(const std::string& server) {
+  const std::string key = FlagOrEnv(FLAGS_key, "CRM_API_KEY");
+  if (key.empty()) {
+    absl::FPrintF(stderr, "crmctl: no API key for crmd at %s: pass --key=KEY or set CRM_API_KEY\n",
+                  server);
+    return nullptr;
+  }
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
+    std::ifstream in(ca, std::ios::binary);
+    if (!in) {
+      absl::FPrintF(stderr, "crmctl: --tls-ca: cannot read %s\n", ca);
+      return nullptr;
+    }
+    std::stringstream pem;
+    pem << in.rdbuf();
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = pem.str();
+    credentials = grpc::SslCredentials(tls);
+  }
+  crm::clients::GrpcBackendOptions options;
+  options.api_key = key;
+  auto backend = std::make_unique<crm::clients::GrpcImportBackend>(
+      grpc::CreateChannel(server, credentials), options);
+  const absl::Status s = backend->CheckConnection(absl::Seconds(10));
+  if (s.ok()) return backend;
+  if (absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s)) {
+    absl::FPrintF(stderr, "crmctl: cannot reach crmd at %s: %s\n", server, s.message());
+  } else if (absl::IsUnauthenticated(s)) {
+    absl::FPrintF(stderr,
+                  "crmctl: crmd at %s refused the API key: it is missing or wrong (check --key "
+                  "or CRM_API_KEY): %s\n",
+                  server, s.message());
+  } else if (absl::IsPermissionDenied(s)) {
+    absl::FPrintF(stderr, "crmctl: the API key may not import into crmd at %s: %s\n", server,
+                  s.message());
+  } else {
+    absl::FPrintF(stderr, "crmctl: crmd at %s: %s\n", server, s.message());
+  }
+  return nullptr;
 }
 
 absl::StatusOr<std::unique_ptr<crm::engine::EventStore>> OpenStore() {
@@ -235,6 +315,11 @@ int Import(const std::vector<char*>& args) {
   o.now_us = absl::ToUnixMicros(absl::Now());
   o.progress = !o.json && isatty(STDERR_FILENO);
 
+  if (const std::string server = FlagOrEnv(FLAGS_server, "CRM_SERVER"); !server.empty()) {
+    std::unique_ptr<crm::clients::GrpcImportBackend> backend = ConnectToCrmd(server);
+    if (backend == nullptr) return 2;
+    return crm::clients::RunImport(o, *backend, stdout, stderr);
+  }
   absl::StatusOr<std::unique_ptr<crm::engine::EventStore>> store = OpenStore();
   if (!store.ok()) return 2;
   crm::engine::domain::CommandHandler handler(store->get(), {});

@@ -2,6 +2,7 @@
 // what they wrote, retries are idempotent, and each kind of failure comes back
 // with its gRPC code and a message naming the field or rule.
 #include <string>
+#include <utility>
 
 #include "crm/v1/common.pb.h"
 #include "gmock/gmock.h"
@@ -255,6 +256,126 @@ TEST_F(CrmServiceTest, ADeactivatedRepsCustomersAreReassignedInOneCall) {
   v1::Customer customer;
   ASSERT_TRUE(Call(kAdmin, &Stub::GetCustomer, get, &customer).ok());
   EXPECT_EQ(customer.owner_rep_id(), "r2");
+}
+
+TEST_F(CrmServiceTest, LookupCustomerFindsTheHolderOfAPhoneOrCompanyNameTypedDifferently) {
+  Ok(kAdmin, &Stub::RegisterCustomer,
+     Registration("", "c1", "r1", "恒达贸易有限公司", "13800138000"));
+  auto lookup = [&](const char* who, v1::LookupCustomerRequest request, std::string* id) {
+    v1::LookupCustomerResponse response;
+    grpc::Status s = Call(who, &Stub::LookupCustomer, request, &response);
+    *id = response.customer_id();
+    return s;
+  };
+  v1::LookupCustomerRequest by_phone;
+  by_phone.set_phone("+86 138 0013 8000");
+  v1::LookupCustomerRequest by_name;
+  by_name.set_company_name("恒达贸易");
+  std::string id;
+  grpc::Status s = lookup(kRep1, by_phone, &id);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(id, "c1");
+  s = lookup(kRep1, by_name, &id);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(id, "c1");
+
+  v1::LookupCustomerRequest nobody;
+  nobody.set_phone("13900139000");
+  EXPECT_EQ(lookup(kAdmin, nobody, &id).error_code(), grpc::StatusCode::NOT_FOUND);
+  s = lookup(kAdmin, v1::LookupCustomerRequest(), &id);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
+  EXPECT_THAT(s.error_message(), HasSubstr("phone or company_name"));
+  v1::LookupCustomerRequest no_digits;
+  no_digits.set_phone("无");
+  s = lookup(kAdmin, no_digits, &id);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
+  EXPECT_THAT(s.error_message(), HasSubstr("phone"));
+  EXPECT_EQ(lookup(kViewerAll, by_phone, &id).error_code(), grpc::StatusCode::PERMISSION_DENIED)
+      << "a lookup serves editors (importers), not viewers";
+}
+
+TEST_F(CrmServiceTest, LookupCustomerDoesNotRevealAHolderOutsideTheCallersScope) {
+  Ok(kAdmin, &Stub::RegisterCustomer, Registration("", "c1", "r1", "恒达贸易", "13800138000"));
+  Ok(kAdmin, &Stub::RegisterCustomer, Registration("", "c3", "r3", "北方重工", "13700137000"));
+  Ok(kAdmin, &Stub::RegisterCustomer, Registration("", "c-pool", "", "公海五金", "13600136000"));
+  auto lookup = [&](const char* who, const std::string& phone) {
+    v1::LookupCustomerRequest request;
+    request.set_phone(phone);
+    v1::LookupCustomerResponse response;
+    grpc::Status s = Call(who, &Stub::LookupCustomer, request, &response);
+    return std::make_pair(s, response.customer_id());
+  };
+  auto [denied, hidden] = lookup(kRep2, "13800138000");
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(denied);
+  EXPECT_THAT(denied.error_message(), ::testing::Not(HasSubstr("c1")));
+  EXPECT_EQ(hidden, "");
+  EXPECT_EQ(lookup(kRep1, "13800138000").second, "c1") << "its own customer";
+  EXPECT_EQ(lookup(kManagerSouth, "13800138000").second, "c1") << "r1 is in t-south";
+  EXPECT_EQ(lookup(kManagerSouth, "13700137000").first.error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(lookup(kManagerNorth, "13700137000").second, "c3");
+  EXPECT_EQ(lookup(kRep2, "13600136000").second, "c-pool") << "the pool is visible to all";
+  EXPECT_EQ(lookup(kAdmin, "13700137000").second, "c3");
+}
+
+TEST_F(CrmServiceTest, GetProductShowsTheDefinitionCurrentPriceAndRetirement) {
+  v1::DefineProductRequest define;
+  v1::DefineProduct* d = define.mutable_command();
+  d->set_product_id("p1");
+  d->set_name("企业版CRM年费");
+  d->set_model("EE-2026");
+  d->set_spec("50用户");
+  *d->mutable_unit_price() = Cny(1250000);
+  Ok(kAdmin, &Stub::DefineProduct, define);
+
+  v1::GetProductRequest get;
+  get.set_product_id("p1");
+  v1::Product product;
+  grpc::Status s = Call(kViewerAll, &Stub::GetProduct, get, &product);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_EQ(product.product_id(), "p1");
+  EXPECT_EQ(product.name(), "企业版CRM年费");
+  EXPECT_EQ(product.model(), "EE-2026");
+  EXPECT_EQ(product.spec(), "50用户");
+  EXPECT_EQ(product.unit_price().currency_code(), "CNY");
+  EXPECT_EQ(product.unit_price().minor_units(), 1250000);
+  EXPECT_FALSE(product.retired());
+
+  v1::ChangeProductPriceRequest price;
+  price.mutable_command()->set_product_id("p1");
+  *price.mutable_command()->mutable_unit_price() = Cny(999900);
+  Ok(kAdmin, &Stub::ChangeProductPrice, price);
+  v1::RetireProductRequest retire;
+  retire.mutable_command()->set_product_id("p1");
+  retire.mutable_command()->set_reason("停售");
+  Ok(kAdmin, &Stub::RetireProduct, retire);
+  ASSERT_TRUE(Call(kRep1, &Stub::GetProduct, get, &product).ok());
+  EXPECT_EQ(product.unit_price().minor_units(), 999900);
+  EXPECT_TRUE(product.retired());
+  EXPECT_EQ(product.model(), "EE-2026") << "kept through later events";
+
+  get.set_product_id("p-none");
+  s = Call(kAdmin, &Stub::GetProduct, get, &product);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(s);
+  EXPECT_THAT(s.error_message(), HasSubstr("p-none"));
+  get.clear_product_id();
+  EXPECT_EQ(Call(kAdmin, &Stub::GetProduct, get, &product).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  get.set_product_id("p1");
+  EXPECT_EQ(Call(kAnalytics, &Stub::GetProduct, get, &product).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(CrmServiceTest, GetCustomerListsTheIdsOfTheFollowUpsLogged) {
+  Ok(kRep1, &Stub::RegisterCustomer, Registration("", "c1", "r1", "恒达贸易", "13800138000"));
+  Ok(kRep1, &Stub::LogFollowUp, FollowUp("", "c1", "fu-2", "r1"));
+  Ok(kRep1, &Stub::LogFollowUp, FollowUp("", "c1", "fu-1", "r1"));
+  v1::GetCustomerRequest get;
+  get.set_customer_id("c1");
+  v1::Customer customer;
+  ASSERT_TRUE(Call(kRep1, &Stub::GetCustomer, get, &customer).ok());
+  EXPECT_EQ(customer.follow_up_count(), 2u);
+  EXPECT_THAT(customer.follow_up_ids(), ElementsAre("fu-1", "fu-2")) << "sorted";
 }
 
 }  // namespace
