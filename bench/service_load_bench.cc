@@ -37,6 +37,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/bench_dir.h"
@@ -371,11 +372,7 @@ int Run() {
     std::vector<std::unique_ptr<v1::CrmService::Stub>> crm;
     std::vector<std::unique_ptr<v1::PipelineService::Stub>> pipeline;
     for (int c = 0; c < clients; ++c) {
-      // Distinct channel arguments keep gRPC from sharing one connection.
-      grpc::ChannelArguments args;
-      args.SetInt("crm.bench.client", c);
-      channels.push_back(
-          grpc::CreateCustomChannel(fixture->target, grpc::InsecureChannelCredentials(), args));
+      channels.push_back(Channel(fixture->target, c));
       crm.push_back(v1::CrmService::NewStub(channels.back()));
       pipeline.push_back(v1::PipelineService::NewStub(channels.back()));
     }
@@ -440,10 +437,7 @@ int Run() {
   for (int clients : client_counts) {
     std::vector<std::unique_ptr<v1::EventStoreService::Stub>> stubs;
     for (int c = 0; c < clients; ++c) {
-      grpc::ChannelArguments args;
-      args.SetInt("crm.bench.client", c);
-      stubs.push_back(v1::EventStoreService::NewStub(
-          grpc::CreateCustomChannel(fixture->target, grpc::InsecureChannelCredentials(), args)));
+      stubs.push_back(v1::EventStoreService::NewStub(Channel(fixture->target, c)));
     }
     RowResult over_grpc = RunRow(clients, warmup, duration, [&](int c, std::mt19937_64&) {
       v1::AppendRequest req;
@@ -489,6 +483,9 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  // As crmd's main() does (crmd_main.cc): Debian's Abseil has absl::Mutex
+  // deadlock detection on, which a server turns off.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   return crm::bench::Run();
 }

@@ -15,6 +15,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/text_format.h"
 #include "service/api_keys.h"
 #include "service/config.h"
@@ -47,16 +48,14 @@ int Fail(const absl::Status& status) {
 int PrintNewKey(const std::string& spec) {
   std::vector<std::string> parts = absl::StrSplit(spec, ',');
   ApiKey entry;
-  if (parts.size() < 3 || parts.size() > 5 || !Role_Parse(parts[1], nullptr) ||
-      !Scope_Parse(parts[2], nullptr)) {
+  Role role;
+  Scope scope;
+  if (parts.size() < 3 || parts.size() > 5 || !Role_Parse(parts[1], &role) ||
+      !Scope_Parse(parts[2], &scope)) {
     return Fail(
         absl::InvalidArgumentError("--new_key: expected name,ROLE_x,SCOPE_y[,rep_id[,team_id]]"));
   }
   const std::string key = NewApiKey();
-  Role role;
-  Scope scope;
-  Role_Parse(parts[1], &role);
-  Scope_Parse(parts[2], &scope);
   entry.set_name(parts[0]);
   entry.set_sha256_hex(HashApiKey(key));
   entry.set_role(role);
@@ -112,6 +111,10 @@ int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "crm-engine gRPC server. With no flags: serves on 127.0.0.1:50051 from ./crm-data.");
   absl::ParseCommandLine(argc, argv);
+  // Debian's Abseil is built with absl::Mutex deadlock detection on: a
+  // lock-order graph update on every lock, measurable at crmd's call rates.
+  // The tests keep it on to catch lock-order bugs; the server turns it off.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (const std::string spec = absl::GetFlag(FLAGS_new_key); !spec.empty()) {
     return PrintNewKey(spec);
   }

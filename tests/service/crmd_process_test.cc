@@ -217,5 +217,46 @@ TEST(CrmdProcessTest, FirstStartWithoutAKeysFileMakesAnAdminKeyAndSaysHowToConne
   EXPECT_EQ(crmd.Terminate(), 0);
 }
 
+// Runs `crmd <arg>` to completion; returns its exit status and output.
+std::pair<int, std::string> RunCrmd(const std::string& arg) {
+  int out[2];
+  EXPECT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    dup2(out[1], STDERR_FILENO);
+    close(out[0]);
+    close(out[1]);
+    execl(CRMD_PATH, "crmd", arg.c_str(), nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = read(out[0], buf, sizeof(buf))) > 0;) text.append(buf, n);
+  close(out[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), text};
+}
+
+TEST(CrmdProcessTest, NewKeyPrintsAKeyAndAnEntryHoldingOnlyItsHash) {
+  auto [status, text] = RunCrmd("--new_key=li,ROLE_REP,SCOPE_OWN,r-li");
+  ASSERT_EQ(status, 0) << text;
+  const size_t at = text.find("crm_");
+  ASSERT_NE(at, std::string::npos) << text;
+  const std::string key = text.substr(at, 4 + 64);
+  ApiKeys keys;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &keys)) << text;
+  ASSERT_EQ(keys.key_size(), 1);
+  EXPECT_EQ(keys.key(0).sha256_hex(), HashApiKey(key));
+  EXPECT_EQ(keys.key(0).rep_id(), "r-li");
+  EXPECT_EQ(text.find(key, at + 1), std::string::npos) << "the key is printed once";
+
+  auto [bad_status, bad_text] = RunCrmd("--new_key=li,ROLE_NOBODY,SCOPE_OWN");
+  EXPECT_EQ(bad_status, 1) << bad_text;
+  EXPECT_NE(bad_text.find("--new_key"), std::string::npos) << bad_text;
+}
+
 }  // namespace
 }  // namespace crm::service::testing
