@@ -21,6 +21,7 @@ using ::crm::projections::testing::At;
 using ::crm::projections::testing::CrmWorld;
 using ::crm::projections::testing::CustomerSpec;
 using ::crm::testing::IsOk;
+using ::crm::testing::IsOkAndHolds;
 using ::crm::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
@@ -135,6 +136,55 @@ class DirectoryScriptTest : public ::testing::Test {
   static CrmWorld* world_;
   static DirectoryQueries* queries_;
 };
+
+// Owner and status follow the public pool and a deactivated rep's
+// reassignment: recycled customers leave their owner's list for the pool, a
+// claim brings one back to its claimant, and a reassignment moves a whole
+// list from one rep to another.
+TEST(DirectoryPoolTest, OwnerAndStatusFollowRecyclingClaimsAndReassignment) {
+  CrmWorld w(Projections());
+  ASSERT_THAT(w.status(), IsOk());
+  const int64_t t = At(2026, 3, 1);
+  ASSERT_THAT(w.Rep("wang", "", t), IsOk());
+  ASSERT_THAT(w.Rep("lina", "", t), IsOk());
+  ASSERT_THAT(w.Rep("chen", "", t), IsOk());
+  const auto reg = [&](const std::string& id, const std::string& owner, const std::string& phone) {
+    ASSERT_THAT(w.Register({id, "公司" + id, owner, {phone}, "", "", "", "", {}}, t), IsOk()) << id;
+  };
+  reg("d1", "wang", "13900000001");
+  reg("d2", "wang", "13900000002");
+  reg("d3", "wang", "13900000003");
+  reg("d4", "lina", "13900000004");
+  ASSERT_THAT(w.Lock("d3", t), IsOk());  // a locked customer is never recycled
+  ASSERT_THAT(w.FollowUp("d4", "f1", "lina", At(2026, 4, 20), v1::INTENT_INTERESTED), IsOk());
+
+  // On 2026-05-01, 30 days idle: d1 and d2 (idle since March) go to the pool;
+  // d3 is locked; d4 was called on 04-20.
+  ASSERT_THAT(w.Recycle(30, At(2026, 5, 1)), IsOkAndHolds(2u));
+  ASSERT_THAT(w.Claim("d1", "chen", At(2026, 5, 2)), IsOk());
+  ASSERT_THAT(w.Deactivate("wang", At(2026, 5, 3)), IsOk());
+  ASSERT_THAT(w.Reassign("wang", "lina", At(2026, 5, 3)), IsOkAndHolds(1u));  // d3
+  ASSERT_THAT(w.Sync(), IsOk());
+
+  DirectoryQueries q(w.runner());
+  auto ids = [](const absl::StatusOr<DirectoryPage>& page) {
+    std::vector<std::string> out;
+    EXPECT_THAT(page, IsOk());
+    if (page.ok()) {
+      for (const DirectoryEntry& e : page->entries) out.push_back(e.customer_id);
+    }
+    return out;
+  };
+  EXPECT_THAT(ids(q.ByOwner("wang")), IsEmpty());
+  EXPECT_THAT(ids(q.ByOwner("chen")), ElementsAre("d1"));
+  EXPECT_THAT(ids(q.ByOwner("lina")), ElementsAre("d3", "d4"));
+  EXPECT_THAT(ids(q.ByStatus(CustomerStatus::kInPool)), ElementsAre("d2"));
+  EXPECT_THAT(ids(q.ByStatus(CustomerStatus::kOwned)), ElementsAre("d1", "d3", "d4"));
+  auto d2 = q.Get("d2");
+  ASSERT_THAT(d2, IsOk());
+  EXPECT_EQ(d2->owner_rep_id, "");
+  EXPECT_EQ(d2->status, CustomerStatus::kInPool);
+}
 
 CrmWorld* DirectoryScriptTest::world_ = nullptr;
 DirectoryQueries* DirectoryScriptTest::queries_ = nullptr;

@@ -301,6 +301,36 @@ TEST_F(HistoryScriptTest, BadInputIsInvalidArgumentAndUnknownCustomerNotFound) {
               StatusIs(absl::StatusCode::kInvalidArgument, "as_of_us"));
 }
 
+// The pool's moves are in a customer's timeline with who made them: the
+// recycling rule, the claiming rep, the manager who reassigned a deactivated
+// rep's customers.
+TEST(HistoryPoolTest, RecyclingClaimsAndReassignmentAppearWithTheirActors) {
+  CrmWorld w(Projections());
+  ASSERT_THAT(w.status(), IsOk());
+  const int64_t t = At(2026, 3, 1);
+  for (const char* rep : {"wang", "lina", "chen"}) ASSERT_THAT(w.Rep(rep, "", t), IsOk());
+  ASSERT_THAT(w.Register({"h1", "公司h1", "wang", {"13900000011"}, "", "", "", "", {}}, t), IsOk());
+  ASSERT_THAT(w.Recycle(30, At(2026, 5, 1)), IsOk());
+  ASSERT_THAT(w.Claim("h1", "chen", At(2026, 5, 2)), IsOk());
+  ASSERT_THAT(w.Deactivate("chen", At(2026, 5, 3)), IsOk());
+  ASSERT_THAT(w.Reassign("chen", "lina", At(2026, 5, 3)), IsOk());
+  ASSERT_THAT(w.Sync(), IsOk());
+
+  HistoryQueries q(w.runner(), w.handler());
+  TimelineQuery query;
+  query.customer_id = "h1";
+  auto page = q.Timeline(query);
+  ASSERT_THAT(page, IsOk());
+  std::vector<std::string> seen;
+  for (const TimelineEntry& e : page->entries) {
+    seen.push_back(absl::StrCat(e.type.substr(sizeof("crm.v1.") - 1), " by ", e.actor));
+  }
+  EXPECT_THAT(
+      seen,
+      ElementsAre("CustomerRegistered by user-li", "CustomerRecycledToPool by system-pool",
+                  "CustomerClaimedFromPool by user-li", "CustomerOwnerAssigned by manager-zhou"));
+}
+
 TEST_F(HistoryScriptTest, VerifyFindsNoDifferenceFromARebuild) {
   auto report = world_->runner()->Verify(kHistoryProjectionName);
   ASSERT_THAT(report, IsOk());
