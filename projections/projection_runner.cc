@@ -17,7 +17,10 @@
 #include "absl/synchronization/notification.h"
 #include "engine/status_macros.h"
 #include "projections/view_keys.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "rocksdb/write_batch.h"
 
@@ -99,6 +102,34 @@ bool Wants(const Slot& slot, const RecordedEvent& e) {
   return false;
 }
 
+// The batch as the memtable should get it: the last write of each key, in
+// key order. A batch of 2048 events rewrites a busy row (a customer's, a
+// rep's day) once per event; the index already keeps only the last write
+// (overwrite_key), and inserting only that, sorted, cuts the views' memtable
+// work by the rewrite factor (a rebuild's main cost).
+// Every write of the batch is to `cf` (the runner writes nothing else).
+rocksdb::Status LastWritePerKey(rocksdb::WriteBatchWithIndex& batch,
+                                rocksdb::ColumnFamilyHandle* cf, rocksdb::WriteBatch* out) {
+  std::unique_ptr<rocksdb::WBWIIterator> it(batch.NewIterator(cf));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::WriteEntry e = it->Entry();
+    rocksdb::Status s;
+    switch (e.type) {
+      case rocksdb::kPutRecord:
+        s = out->Put(cf, e.key, e.value);
+        break;
+      case rocksdb::kDeleteRecord:
+      case rocksdb::kSingleDeleteRecord:
+        s = out->Delete(cf, e.key);
+        break;
+      default:
+        return rocksdb::Status::NotSupported("views batch: unexpected write type");
+    }
+    if (!s.ok()) return s;
+  }
+  return it->status();
+}
+
 class RunnerImpl final : public ProjectionRunner {
  public:
   RunnerImpl(engine::EventStore* store, const RunnerOptions& options)
@@ -130,6 +161,15 @@ class RunnerImpl final : public ProjectionRunner {
     if (options_.env != nullptr) db_opts.env = options_.env;
     rocksdb::ColumnFamilyOptions cf;
     cf.compression = rocksdb::kLZ4Compression;
+    // Applying an event is mostly point reads of rows that may not exist yet
+    // (a new customer's, a new day's): bloom filters answer those misses
+    // without reading a block, and a larger cache keeps the hot rows.
+    rocksdb::BlockBasedTableOptions table;
+    table.block_cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+    cf.memtable_prefix_bloom_size_ratio = 0.05;
+    cf.memtable_whole_key_filtering = true;
     std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
         {rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions()},
         {view_keys::kViewsCf, cf}};
@@ -456,7 +496,9 @@ class RunnerImpl final : public ProjectionRunner {
                 S(U64(next_checkpoint[g])));
     }
     // Views are rebuilt from the durable log, so they need no fsync.
-    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), batch.GetWriteBatch());
+    rocksdb::WriteBatch final_rows;
+    rocksdb::Status s = LastWritePerKey(batch, cf_, &final_rows);
+    if (s.ok()) s = db_->Write(rocksdb::WriteOptions(), &final_rows);
     if (!s.ok()) {
       for (auto& [i, in] : group) in->error = FromRocks(s, "writing views");
     } else {

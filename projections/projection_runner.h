@@ -39,6 +39,8 @@ struct RunnerOptions {
   std::string path;
   // Events read from the log per batch.
   size_t batch_events = 2048;
+  // The views database's block cache.
+  size_t block_cache_bytes = 64 << 20;
   // Tests inject an Env; nullptr means the default. Not owned.
   rocksdb::Env* env = nullptr;
 };
