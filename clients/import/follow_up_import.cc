@@ -7,7 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/synchronization/mutex.h"
+#include "clients/import/parallel_for.h"
 #include "engine/domain/phone_normalizer.h"
+#include "engine/status_macros.h"
 #include "engine/store/event_id.h"
 
 namespace crm::clients {
@@ -19,6 +22,18 @@ struct Target {
   bool exists = false;
   ExistingCustomer existing;
 };
+
+// The customer a planned customer command is for.
+const std::string& CustomerOf(const v1::CustomerCommand& c) {
+  switch (c.command_case()) {
+    case v1::CustomerCommand::kRegister:
+      return c.register_().customer_id();
+    case v1::CustomerCommand::kAddContact:
+      return c.add_contact().customer_id();
+    default:
+      return c.log_follow_up().customer_id();
+  }
+}
 
 bool HasContact(const ExistingCustomer& existing, const PlannedContact& contact) {
   for (const v1::Contact& c : existing.contacts) {
@@ -48,54 +63,66 @@ absl::StatusOr<ImportReport> ImportFollowUps(const FollowUpSheetPlan& plan, Impo
     rejected.insert(line);
   };
 
-  // Resolve: reads only.
+  // Resolve: reads only, each planned customer on its own (in parallel
+  // through crmd); what a customer's rows run into is merged in plan order.
   std::vector<Target> targets(plan.customers.size());
-  for (size_t i = 0; i < plan.customers.size(); ++i) {
-    const PlannedCustomer& c = plan.customers[i];
-    Target& t = targets[i];
-    absl::StatusOr<std::string> holder =
-        c.match_by_phone_only
-            ? backend.CustomerHoldingPhone(c.contacts.empty() ? c.key.substr(6)  // "phone:"
-                                                              : c.contacts[0].phone)
-            : backend.CustomerHoldingCompanyName(c.company_name);
-    if (holder.ok()) {
-      t.id = *holder;
-      absl::StatusOr<ExistingCustomer> existing = backend.GetCustomer(t.id);
-      if (!existing.ok()) return Interrupted(existing.status(), "reading customer " + t.id);
-      t.existing = *std::move(existing);
-      t.exists = t.existing.exists;
-      if (t.existing.archived) {
-        for (int line : c.lines) {
-          reject_line(
-              line, "", c.company_name,
-              absl::StrCat("customer ", t.id, " is archived; unarchive it or remove the row"));
-        }
-      }
-    } else if (absl::IsNotFound(holder.status())) {
-      if (c.match_by_phone_only) {
-        for (int line : c.lines) {
-          reject_line(line, "", c.key.substr(6),
+  std::vector<std::vector<RowProblem>> found(plan.customers.size());
+  absl::Status resolved =
+      ParallelFor(plan.customers.size(), options.parallelism, [&](size_t i) -> absl::Status {
+        const PlannedCustomer& c = plan.customers[i];
+        Target& t = targets[i];
+        auto problem = [&](int line, std::string column, std::string value, std::string reason) {
+          found[i].push_back(
+              RowProblem{line, std::move(column), std::move(value), std::move(reason)});
+        };
+        absl::StatusOr<std::string> holder =
+            c.match_by_phone_only
+                ? backend.CustomerHoldingPhone(c.contacts.empty() ? c.key.substr(6)  // "phone:"
+                                                                  : c.contacts[0].phone)
+                : backend.CustomerHoldingCompanyName(c.company_name);
+        if (holder.ok()) {
+          t.id = *holder;
+          absl::StatusOr<ExistingCustomer> existing = backend.GetCustomer(t.id);
+          if (!existing.ok()) return Interrupted(existing.status(), "reading customer " + t.id);
+          t.existing = *std::move(existing);
+          t.exists = t.existing.exists;
+          if (t.existing.archived) {
+            for (int line : c.lines) {
+              problem(
+                  line, "", c.company_name,
+                  absl::StrCat("customer ", t.id, " is archived; unarchive it or remove the row"));
+            }
+          }
+        } else if (absl::IsNotFound(holder.status())) {
+          if (c.match_by_phone_only) {
+            for (int line : c.lines) {
+              problem(line, "", c.key.substr(6),
                       "the row has no company and its phone belongs to no customer: add the "
                       "company");
+            }
+            return absl::OkStatus();
+          }
+          t.id = StableId("cust", {c.key});
+        } else {
+          return Interrupted(holder.status(), "looking up " + c.key);
         }
-        continue;
-      }
-      t.id = StableId("cust", {c.key});
-    } else {
-      return Interrupted(holder.status(), "looking up " + c.key);
-    }
-    for (const PlannedContact& contact : c.contacts) {
-      if (contact.phone_key.empty()) continue;
-      absl::StatusOr<std::string> phone_holder = backend.CustomerHoldingPhone(contact.phone);
-      if (phone_holder.ok() && *phone_holder != t.id) {
-        reject_line(
-            contact.line, "phone", contact.phone,
-            absl::StrCat("this phone belongs to customer ", *phone_holder, " in the CRM, not to ",
-                         c.company_name.empty() ? t.id : c.company_name));
-      } else if (!phone_holder.ok() && !absl::IsNotFound(phone_holder.status())) {
-        return Interrupted(phone_holder.status(), "looking up phone " + contact.phone);
-      }
-    }
+        for (const PlannedContact& contact : c.contacts) {
+          if (contact.phone_key.empty()) continue;
+          absl::StatusOr<std::string> phone_holder = backend.CustomerHoldingPhone(contact.phone);
+          if (phone_holder.ok() && *phone_holder != t.id) {
+            problem(contact.line, "phone", contact.phone,
+                    absl::StrCat("this phone belongs to customer ", *phone_holder,
+                                 " in the CRM, not to ",
+                                 c.company_name.empty() ? t.id : c.company_name));
+          } else if (!phone_holder.ok() && !absl::IsNotFound(phone_holder.status())) {
+            return Interrupted(phone_holder.status(), "looking up phone " + contact.phone);
+          }
+        }
+        return absl::OkStatus();
+      });
+  if (!resolved.ok()) return resolved;
+  for (std::vector<RowProblem>& problems : found) {
+    for (RowProblem& p : problems) reject_line(p.line, p.column, p.value, p.reason);
   }
   std::stable_sort(report.problems.begin(), report.problems.end(),
                    [](const RowProblem& a, const RowProblem& b) { return a.line < b.line; });
@@ -191,17 +218,21 @@ absl::StatusOr<ImportReport> ImportFollowUps(const FollowUpSheetPlan& plan, Impo
     s.rep.mutable_register_()->set_name(name);
     rep_steps.push_back(std::move(s));
   }
+  const size_t rep_count = rep_steps.size();
   steps.insert(steps.begin(), std::make_move_iterator(rep_steps.begin()),
                std::make_move_iterator(rep_steps.end()));
   report.rows_imported = static_cast<int>(imported_lines.size());
   if (options.dry_run) {
-    report.reps_registered = static_cast<int>(rep_steps.size());  // at most
+    report.reps_registered = static_cast<int>(rep_count);  // at most
     return report;
   }
 
   report.wrote = true;
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const Step& s = steps[i];
+  // Reps first and in order (customers name their owner); then each
+  // customer's commands in order, customers in parallel.
+  size_t done = 0;
+  absl::Mutex progress_mu;
+  auto run = [&](const Step& s, size_t number) -> absl::Status {
     const v1::CommandContext ctx = ImportContext(options, s.request_id);
     absl::StatusOr<bool> wrote =
         s.kind == Step::kRep ? backend.Execute(ctx, s.rep) : backend.Execute(ctx, s.customer);
@@ -212,10 +243,33 @@ absl::StatusOr<ImportReport> ImportFollowUps(const FollowUpSheetPlan& plan, Impo
       if (absl::IsAlreadyExists(status)) status = absl::OkStatus();
     }
     if (!status.ok()) {
-      return Interrupted(status, absl::StrCat("command ", i + 1, " of ", steps.size()));
+      return Interrupted(status, absl::StrCat("command ", number, " of ", steps.size()));
     }
-    if (options.progress) options.progress(i + 1, steps.size());
+    absl::MutexLock lock(&progress_mu);
+    ++done;
+    if (options.progress) options.progress(done, steps.size());
+    return absl::OkStatus();
+  };
+  for (size_t i = 0; i < rep_count; ++i) {
+    CRM_RETURN_IF_ERROR(run(steps[i], i + 1));
   }
+  // Runs of consecutive steps of one customer (steps were planned customer by
+  // customer).
+  std::vector<std::pair<size_t, size_t>> runs;
+  for (size_t i = rep_count; i < steps.size(); ++i) {
+    const std::string& id = CustomerOf(steps[i].customer);
+    if (runs.empty() || CustomerOf(steps[runs.back().first].customer) != id) {
+      runs.emplace_back(i, i + 1);
+    } else {
+      runs.back().second = i + 1;
+    }
+  }
+  CRM_RETURN_IF_ERROR(ParallelFor(runs.size(), options.parallelism, [&](size_t r) {
+    for (size_t i = runs[r].first; i < runs[r].second; ++i) {
+      CRM_RETURN_IF_ERROR(run(steps[i], i + 1));
+    }
+    return absl::OkStatus();
+  }));
   return report;
 }
 

@@ -28,8 +28,11 @@ struct ImportOptions {
   // Rep name (业务员) -> rep id; names not listed get a stable id derived
   // from the name and are registered if missing.
   absl::flat_hash_map<std::string, std::string> rep_ids;
-  // Called after each command with (done, total).
+  // Called after each command with (done, total), from one thread at a time.
   std::function<void(size_t, size_t)> progress;
+  // Customers looked up and written at once (each customer's own commands
+  // stay in order). 1: one command after another.
+  int parallelism = 8;
 
   // Collection sheets only. Product name -> product id; names not listed
   // get a stable id derived from the name.
