@@ -10,7 +10,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libxlsxwriter-dev libssl-dev
+  libxlsxwriter-dev libssl-dev prometheus-cpp-dev
   # The TLS tests make their certificates with the openssl command.
   openssl
   # Independent clients for the tests (Debian's python3, not pyenv's): an xlsx

@@ -31,6 +31,8 @@ ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA: require client certificates i
 ABSL_FLAG(std::string, time_zone, "", "business time zone (default Asia/Shanghai)");
 ABSL_FLAG(int, command_threads, 0, "threads running commands and reads (default 16)");
 ABSL_FLAG(int, max_subscriptions, 0, "live Subscribe calls allowed (default 256)");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port for Prometheus metrics over HTTP (GET /metrics); default: none");
 ABSL_FLAG(std::string, port_file, "", "write the bound port here once serving (for scripts)");
 ABSL_FLAG(bool, unsafe_skip_fsync, false, "UNSAFE: acknowledge writes before they are durable");
 ABSL_FLAG(std::string, new_key, "",
@@ -94,6 +96,8 @@ absl::StatusOr<CrmdConfig> BuildConfig() {
   set(absl::GetFlag(FLAGS_tls_client_ca),
       [&](const std::string& v) { config.mutable_tls()->set_client_ca_file(v); });
   set(absl::GetFlag(FLAGS_time_zone), [&](const std::string& v) { config.set_time_zone(v); });
+  set(absl::GetFlag(FLAGS_metrics_listen),
+      [&](const std::string& v) { config.set_metrics_address(v); });
   if (int n = absl::GetFlag(FLAGS_command_threads); n != 0) {
     config.mutable_limits()->set_command_threads(n);
   }
@@ -154,6 +158,13 @@ int Main(int argc, char** argv) {
             << "\n  services: crm.v1.CrmService, EventStoreService, PipelineService,"
                " DirectoryService,\n            HistoryService, BalancesService, ReportsService"
             << "\n  data: " << config->data_dir() << "\n  keys: " << config->keys_file()
+            << "\n  metrics: "
+            << ((*server)->metrics_port() == 0
+                    ? std::string("off (--metrics_listen=127.0.0.1:9464 serves them)")
+                    : absl::StrCat(
+                          "http://",
+                          config->metrics_address().substr(0, config->metrics_address().rfind(':')),
+                          ":", (*server)->metrics_port(), "/metrics"))
             << "\n  health checking and server reflection are on\n";
   if (!bootstrap_key.empty()) {
     std::cout << "\nFirst start: created an admin API key. It is shown ONLY NOW (the keys file\n"

@@ -20,6 +20,7 @@
 #include "service/directory_service.h"
 #include "service/event_store_service.h"
 #include "service/history_service.h"
+#include "service/metrics.h"
 #include "service/pipeline_service.h"
 #include "service/read_models.h"
 #include "service/reports_service.h"
@@ -109,6 +110,13 @@ class ServerImpl final : public CrmServer {
     balances_service_ = std::make_unique<BalancesServiceImpl>(deps);
     reports_service_ = std::make_unique<ReportsServiceImpl>(deps);
 
+    if (!config_.metrics_address().empty()) {
+      absl::StatusOr<std::unique_ptr<Metrics>> metrics = Metrics::Start(
+          config_.metrics_address(), store_.get(), &models_->runner(), &subscriptions_);
+      if (!metrics.ok()) return metrics.status();
+      metrics_ = std::move(*metrics);
+    }
+
     absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
         Credentials(config_.tls());
     if (!credentials.ok()) return credentials.status();
@@ -117,6 +125,11 @@ class ServerImpl final : public CrmServer {
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config_.listen_address(), *credentials, &port_);
+    if (metrics_ != nullptr) {
+      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+      creators.push_back(metrics_->NewInterceptorFactory());
+      builder.experimental().SetInterceptorCreators(std::move(creators));
+    }
     builder.RegisterService(crm_service_.get());
     builder.RegisterService(event_store_service_.get());
     builder.RegisterService(pipeline_service_.get());
@@ -148,6 +161,7 @@ class ServerImpl final : public CrmServer {
   }
 
   int port() const override { return port_; }
+  int metrics_port() const override { return metrics_ == nullptr ? 0 : metrics_->port(); }
 
   void Shutdown() override {
     absl::MutexLock lock(&shutdown_mu_);
@@ -164,7 +178,8 @@ class ServerImpl final : public CrmServer {
     pool_.Stop();
     if (server_ != nullptr) server_->Wait();
     server_.reset();
-    // The runner reads the store: stop it first.
+    // Metrics read the runner and the store; the runner reads the store.
+    metrics_.reset();
     models_.reset();
     handler_.reset();
     store_.reset();
@@ -177,6 +192,7 @@ class ServerImpl final : public CrmServer {
   SubscriptionRegistry subscriptions_;
   std::unique_ptr<engine::EventStore> store_;
   std::unique_ptr<ReadModels> models_;
+  std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<engine::domain::CommandHandler> handler_;
   std::unique_ptr<AccessControl> access_;
   std::unique_ptr<CrmServiceImpl> crm_service_;

@@ -37,6 +37,9 @@ class CrmServer {
   // The bound port (useful with port 0).
   virtual int port() const = 0;
 
+  // The bound metrics HTTP port; 0 when config.metrics_address is empty.
+  virtual int metrics_port() const = 0;
+
   // Graceful shutdown (see the top); returns when the store is closed.
   virtual void Shutdown() = 0;
 };
