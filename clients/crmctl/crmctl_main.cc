@@ -5,8 +5,10 @@
 //   crmctl events export [--from=POSITION] [--limit=N] [--out=FILE]
 //   crmctl report collection|aging|performance --from=YYYY-MM-DD [--to=...] [--rep=R]
 //          --format=xlsx|csv --out=F      (aging is as of --to)
+//   crmctl pipeline --rep=R|--team=T|--everyone|--pool [--due=today|overdue|due]
+//          [--as-of=YYYY-MM-DD] [--min-position=P] [--all] [--json]   (through crmd)
 //
-// (In `report`, --from/--to are dates and --rep filters; the parser renames
+// (In `report` and `pipeline`, --from/--to are dates and --rep filters; the parser renames
 // them to --from_date/--to_date/--report_rep, since events export and import
 // give --from and --rep other meanings.)
 //
@@ -46,6 +48,7 @@
 #include "absl/time/clock.h"
 #include "clients/crmctl/event_json.h"
 #include "clients/crmctl/import_command.h"
+#include "clients/crmctl/pipeline_command.h"
 #include "clients/crmctl/report_command.h"
 #include "clients/import/embedded_backend.h"
 #include "clients/import/grpc_backend.h"
@@ -82,13 +85,27 @@ ABSL_FLAG(std::string, from_date, "", "report: first day (YYYY-MM-DD).");
 ABSL_FLAG(std::string, to_date, "", "report: last day (YYYY-MM-DD), default today.");
 ABSL_FLAG(std::string, report_rep, "", "report: only this rep (id or name).");
 ABSL_FLAG(std::string, format, "xlsx", "report: xlsx or csv.");
+ABSL_FLAG(std::string, team, "", "pipeline: a team's customers (with its sub-teams).");
+ABSL_FLAG(bool, everyone, false, "pipeline: every owned customer.");
+ABSL_FLAG(bool, pool, false, "pipeline: the public pool.");
+ABSL_FLAG(std::string, due, "", "pipeline: today, overdue or due (both).");
+ABSL_FLAG(std::string, as_of, "", "pipeline: the day (YYYY-MM-DD), default today.");
+ABSL_FLAG(bool, all, false, "pipeline: every page, not just the first 100 customers.");
+ABSL_FLAG(int64_t, min_position, -1,
+          "pipeline: wait until crmd's view has applied this position (a command's result).");
 
 namespace {
 
 // absl flags are spelled with underscores; people type dashes.
 std::vector<char*> DashesToUnderscores(int argc, char** argv, std::vector<std::string>& storage) {
   storage.assign(argv, argv + argc);
-  const bool report = argc >= 2 && std::string(argv[1]) == "report";
+  // report and pipeline take --rep as one rep id; import as NAME=ID entries.
+  // The subcommand is the first word that is not a flag.
+  std::string subcommand;
+  for (int i = 1; i < argc && subcommand.empty(); ++i) {
+    if (argv[i][0] != '-') subcommand = argv[i];
+  }
+  const bool report = subcommand == "report" || subcommand == "pipeline";
   for (std::string& arg : storage) {
     if (arg.rfind("--", 0) != 0) continue;
     const size_t end = arg.find('=');
@@ -117,6 +134,8 @@ int Usage() {
       "usage:\n"
       "  crmctl import followups FILE [--year=YYYY] [--dry-run] [--skip-invalid]\n"
       "         [--map=HEADING=FIELD,...] [--intent=WORD=INTENT,...] [--errors-csv=F]\n"
+      "  crmctl pipeline --rep=R|--team=T|--everyone|--pool [--due=today|overdue|due]\n"
+      "         [--as-of=YYYY-MM-DD] [--all] [--json]   (needs --server, --key)\n"
       "  crmctl import payments FILE [--unpaid-due=YYYY-MM-DD] [--create-missing]\n"
       "         [--product=NAME=ID,...] [--rep=NAME=ID,...] [--dry-run] [--skip-invalid]\n"
       "  common: --server=HOST:PORT --key=KEY [--tls-ca=FILE] (default $CRM_SERVER,\n"
@@ -135,15 +154,9 @@ std::string FlagOrEnv(const absl::Flag<std::string>& flag, const char* variable)
   return value;
 }
 
-// The backend for `import --server`, once crmd has answered and accepted the
-// key; nullptr (having said why on stderr) otherwise.
-std::unique_ptr<crm::clients::GrpcImportBackend> ConnectToCrmd(const std::string& server) {
-  const std::string key = FlagOrEnv(FLAGS_key, "CRM_API_KEY");
-  if (key.empty()) {
-    absl::FPrintF(stderr, "crmctl: no API key for crmd at %s: pass --key=KEY or set CRM_API_KEY\n",
-                  server);
-    return nullptr;
-  }
+// A channel to crmd at `server` (TLS with --tls-ca); nullptr, having said why
+// on stderr, when the CA file cannot be read.
+std::shared_ptr<grpc::Channel> CrmdChannel(const std::string& server) {
   std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
   if (const std::string ca = absl::GetFlag(FLAGS_tls_ca); !ca.empty()) {
     std::ifstream in(ca, std::ios::binary);
@@ -157,10 +170,29 @@ std::unique_ptr<crm::clients::GrpcImportBackend> ConnectToCrmd(const std::string
     tls.pem_root_certs = pem.str();
     credentials = grpc::SslCredentials(tls);
   }
+  return grpc::CreateChannel(server, credentials);
+}
+
+// The API key for crmd at `server`; empty, having said why, when none.
+std::string CrmdKey(const std::string& server) {
+  const std::string key = FlagOrEnv(FLAGS_key, "CRM_API_KEY");
+  if (key.empty()) {
+    absl::FPrintF(stderr, "crmctl: no API key for crmd at %s: pass --key=KEY or set CRM_API_KEY\n",
+                  server);
+  }
+  return key;
+}
+
+// The backend for `import --server`, once crmd has answered and accepted the
+// key; nullptr (having said why on stderr) otherwise.
+std::unique_ptr<crm::clients::GrpcImportBackend> ConnectToCrmd(const std::string& server) {
+  const std::string key = CrmdKey(server);
+  if (key.empty()) return nullptr;
+  std::shared_ptr<grpc::Channel> channel = CrmdChannel(server);
+  if (channel == nullptr) return nullptr;
   crm::clients::GrpcBackendOptions options;
   options.api_key = key;
-  auto backend = std::make_unique<crm::clients::GrpcImportBackend>(
-      grpc::CreateChannel(server, credentials), options);
+  auto backend = std::make_unique<crm::clients::GrpcImportBackend>(channel, options);
   const absl::Status s = backend->CheckConnection(absl::Seconds(10));
   if (s.ok()) return backend;
   if (absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s)) {
@@ -329,6 +361,30 @@ int Import(const std::vector<char*>& args) {
 
 }  // namespace
 
+int Pipeline() {
+  const std::string server = FlagOrEnv(FLAGS_server, "CRM_SERVER");
+  if (server.empty()) {
+    absl::FPrintF(stderr,
+                  "crmctl pipeline: needs crmd: pass --server=HOST:PORT or set CRM_SERVER\n");
+    return 2;
+  }
+  const std::string key = CrmdKey(server);
+  if (key.empty()) return 2;
+  std::shared_ptr<grpc::Channel> channel = CrmdChannel(server);
+  if (channel == nullptr) return 2;
+  crm::clients::PipelineCommandOptions o;
+  o.rep_id = absl::GetFlag(FLAGS_report_rep);
+  o.team_id = absl::GetFlag(FLAGS_team);
+  o.everyone = absl::GetFlag(FLAGS_everyone);
+  o.pool = absl::GetFlag(FLAGS_pool);
+  o.due = absl::GetFlag(FLAGS_due);
+  o.as_of = absl::GetFlag(FLAGS_as_of);
+  o.json = absl::GetFlag(FLAGS_json);
+  o.all = absl::GetFlag(FLAGS_all);
+  o.min_position = absl::GetFlag(FLAGS_min_position);
+  return crm::clients::RunPipeline(channel, key, o, stdout, stderr);
+}
+
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("crmctl import followups|payments FILE [flags]");
   std::vector<std::string> storage;
@@ -337,5 +393,6 @@ int main(int argc, char** argv) {
   if (args.size() >= 2 && std::string(args[1]) == "import") return Import(args);
   if (args.size() >= 2 && std::string(args[1]) == "events") return ExportEvents(args);
   if (args.size() >= 2 && std::string(args[1]) == "report") return Report(args);
+  if (args.size() == 2 && std::string(args[1]) == "pipeline") return Pipeline();
   return Usage();
 }
