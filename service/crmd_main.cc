@@ -33,6 +33,7 @@ ABSL_FLAG(int, command_threads, 0, "threads running commands and reads (default 
 ABSL_FLAG(int, max_subscriptions, 0, "live Subscribe calls allowed (default 256)");
 ABSL_FLAG(std::string, metrics_listen, "",
           "host:port for Prometheus metrics over HTTP (GET /metrics); default: none");
+ABSL_FLAG(bool, demo, false, "load a sample company first (writes nothing if already loaded)");
 ABSL_FLAG(std::string, port_file, "", "write the bound port here once serving (for scripts)");
 ABSL_FLAG(bool, unsafe_skip_fsync, false, "UNSAFE: acknowledge writes before they are durable");
 ABSL_FLAG(std::string, new_key, "",
@@ -105,6 +106,7 @@ absl::StatusOr<CrmdConfig> BuildConfig() {
     config.mutable_limits()->set_max_subscriptions(n);
   }
   if (absl::GetFlag(FLAGS_unsafe_skip_fsync)) config.set_unsafe_skip_fsync(true);
+  if (absl::GetFlag(FLAGS_demo)) config.set_demo(true);
   ApplyDefaults(config);
   absl::Status valid = ValidateConfig(config);
   if (!valid.ok()) return valid;

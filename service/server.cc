@@ -17,6 +17,7 @@
 #include "service/balances_service.h"
 #include "service/call_gate.h"
 #include "service/crm_service.h"
+#include "service/demo_data.h"
 #include "service/directory_service.h"
 #include "service/event_store_service.h"
 #include "service/history_service.h"
@@ -98,6 +99,13 @@ class ServerImpl final : public CrmServer {
     };
     handler_ = std::make_unique<engine::domain::CommandHandler>(store_.get(), handler_options);
     models_->AttachHandler(handler_.get());
+    if (config_.demo()) {
+      absl::Status loaded = LoadDemoCompany(*handler_, absl::ToUnixMicros(absl::Now()), zone);
+      if (!loaded.ok()) {
+        return absl::Status(loaded.code(),
+                            absl::StrCat("demo: loading the sample company: ", loaded.message()));
+      }
+    }
     access_ = std::make_unique<AccessControl>(store_.get());
 
     crm_service_ = std::make_unique<CrmServiceImpl>(store_.get(), handler_.get(), &gate_, &pool_);
