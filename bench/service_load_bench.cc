@@ -41,14 +41,13 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/bench_dir.h"
+#include "bench/crmd_in_process.h"
 #include "bench/load_runner.h"
 #include "crm/v1/crm_service.grpc.pb.h"
 #include "crm/v1/event_store_service.grpc.pb.h"
 #include "crm/v1/pipeline_service.grpc.pb.h"
 #include "engine/store/event_store.h"
 #include "grpcpp/grpcpp.h"
-#include "service/api_keys.h"
-#include "service/config.h"
 #include "service/server.h"
 
 ABSL_FLAG(std::string, dir, "", "Parent folder of the scratch data (default $TMPDIR or /tmp).");
@@ -214,20 +213,9 @@ absl::Status Check(const grpc::Status& s, absl::string_view what) {
 // Starts the server and loads the reps, customers and approved orders.
 absl::StatusOr<Fixture> Start(const std::string& data_dir, int customers, int orders) {
   service::CrmdConfig config;
-  config.set_listen_address("127.0.0.1:0");
   config.set_data_dir(data_dir);
   config.mutable_limits()->set_command_threads(absl::GetFlag(FLAGS_command_threads));
-  service::ApplyDefaults(config);
-  service::ApiKeys keys;
-  service::ApiKey* key = keys.add_key();
-  key->set_name("bench");
-  key->set_sha256_hex(service::HashApiKey(kKey));
-  key->set_role(service::ROLE_ADMIN);
-  key->set_scope(service::SCOPE_ALL);
-  absl::StatusOr<service::KeyRing> ring = service::KeyRing::FromProto(keys);
-  if (!ring.ok()) return ring.status();
-  absl::StatusOr<std::unique_ptr<service::CrmServer>> server =
-      service::CrmServer::Start(config, *std::move(ring));
+  absl::StatusOr<std::unique_ptr<service::CrmServer>> server = StartCrmdInProcess(config, kKey);
   if (!server.ok()) return server.status();
   Fixture f;
   f.server = *std::move(server);

@@ -6,11 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "bench/crmd_in_process.h"
 #include "crm/v1/event_store_service.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
-#include "service/api_keys.h"
-#include "service/config.h"
-#include "service/server.h"
 
 namespace crm::bench {
 namespace {
@@ -122,20 +120,9 @@ class GrpcTarget final : public AppendTarget {
 absl::StatusOr<std::unique_ptr<AppendTarget>> OpenGrpcTarget(const std::string& path,
                                                              const AppendShape& shape) {
   service::CrmdConfig config;
-  config.set_listen_address("127.0.0.1:0");
   config.set_data_dir(path);
   config.set_unsafe_skip_fsync(!shape.sync);
-  service::ApplyDefaults(config);
-  service::ApiKeys keys;
-  service::ApiKey* key = keys.add_key();
-  key->set_name("peer-bench");
-  key->set_sha256_hex(service::HashApiKey(kKey));
-  key->set_role(service::ROLE_ADMIN);
-  key->set_scope(service::SCOPE_ALL);
-  absl::StatusOr<service::KeyRing> ring = service::KeyRing::FromProto(keys);
-  if (!ring.ok()) return ring.status();
-  absl::StatusOr<std::unique_ptr<service::CrmServer>> server =
-      service::CrmServer::Start(config, *std::move(ring));
+  absl::StatusOr<std::unique_ptr<service::CrmServer>> server = StartCrmdInProcess(config, kKey);
   if (!server.ok()) return server.status();
   return std::make_unique<GrpcTarget>(*std::move(server), shape);
 }
