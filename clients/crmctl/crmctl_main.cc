@@ -35,6 +35,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -46,6 +47,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "clients/crmctl/crmd_call.h"
 #include "clients/crmctl/event_json.h"
 #include "clients/crmctl/import_command.h"
 #include "clients/crmctl/pipeline_command.h"
@@ -359,19 +361,27 @@ int Import(const std::vector<char*>& args) {
   return crm::clients::RunImport(o, backend, stdout, stderr);
 }
 
-}  // namespace
-
-int Pipeline() {
+// crmd's address and key from the flags or the environment, for the
+// subcommands that only work through crmd; nullopt (having said why on
+// stderr) when either is missing.
+std::optional<crm::clients::Crmd> RemoteCrmd(const char* command) {
   const std::string server = FlagOrEnv(FLAGS_server, "CRM_SERVER");
   if (server.empty()) {
-    absl::FPrintF(stderr,
-                  "crmctl pipeline: needs crmd: pass --server=HOST:PORT or set CRM_SERVER\n");
-    return 2;
+    absl::FPrintF(stderr, "crmctl %s: needs crmd: pass --server=HOST:PORT or set CRM_SERVER\n",
+                  command);
+    return std::nullopt;
   }
-  const std::string key = CrmdKey(server);
-  if (key.empty()) return 2;
-  std::shared_ptr<grpc::Channel> channel = CrmdChannel(server);
-  if (channel == nullptr) return 2;
+  crm::clients::Crmd crmd;
+  crmd.api_key = CrmdKey(server);
+  if (crmd.api_key.empty()) return std::nullopt;
+  crmd.channel = CrmdChannel(server);
+  if (crmd.channel == nullptr) return std::nullopt;
+  return crmd;
+}
+
+int Pipeline() {
+  std::optional<crm::clients::Crmd> crmd = RemoteCrmd("pipeline");
+  if (!crmd) return 2;
   crm::clients::PipelineCommandOptions o;
   o.rep_id = absl::GetFlag(FLAGS_report_rep);
   o.team_id = absl::GetFlag(FLAGS_team);
@@ -382,8 +392,10 @@ int Pipeline() {
   o.json = absl::GetFlag(FLAGS_json);
   o.all = absl::GetFlag(FLAGS_all);
   o.min_position = absl::GetFlag(FLAGS_min_position);
-  return crm::clients::RunPipeline(channel, key, o, stdout, stderr);
+  return crm::clients::RunPipeline(*crmd, o, stdout, stderr);
 }
+
+}  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("crmctl import followups|payments FILE [flags]");

@@ -8,48 +8,11 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "clients/crmctl/crmd_call.h"
 #include "crm/v1/pipeline_service.grpc.pb.h"
-#include "google/protobuf/util/json_util.h"
-#include "grpcpp/client_context.h"
 
 namespace crm::clients {
 namespace {
-
-// The sheet's words for an intent (意向), as people read the pipeline.
-const char* IntentWord(v1::Intent intent) {
-  switch (intent) {
-    case v1::INTENT_NOT_CONTACTED:
-      return "未联系";
-    case v1::INTENT_INTERESTED:
-      return "有兴趣";
-    case v1::INTENT_CONSIDERING:
-      return "需考虑";
-    case v1::INTENT_REFUSED:
-      return "拒绝";
-    case v1::INTENT_DEAL_CLOSED:
-      return "已成交";
-    default:
-      return "-";
-  }
-}
-
-std::string DateText(const v1::Date& d) {
-  if (d.year() == 0) return "-";
-  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
-}
-
-// Pads `text` to `width` columns, counting a CJK character as two (how a
-// terminal shows it).
-std::string Pad(const std::string& text, int width) {
-  int columns = 0;
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char c = text[i];
-    const int bytes = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    columns += bytes >= 3 ? 2 : 1;
-    i += bytes;
-  }
-  return columns >= width ? text + " " : text + std::string(width - columns, ' ');
-}
 
 absl::StatusOr<v1::ListPipelineRequest> Request(const PipelineCommandOptions& o) {
   v1::ListPipelineRequest r;
@@ -103,27 +66,19 @@ void PrintTable(const std::vector<v1::PipelineEntry>& entries, const v1::Date& a
 
 }  // namespace
 
-int RunPipeline(const std::shared_ptr<grpc::Channel>& channel, const std::string& api_key,
-                const PipelineCommandOptions& options, FILE* out, FILE* err) {
+int RunPipeline(const Crmd& crmd, const PipelineCommandOptions& options, FILE* out, FILE* err) {
   absl::StatusOr<v1::ListPipelineRequest> request = Request(options);
   if (!request.ok()) {
     absl::FPrintF(err, "crmctl pipeline: %s\n", request.status().message());
     return 2;
   }
-  auto stub = v1::PipelineService::NewStub(channel);
+  auto stub = v1::PipelineService::NewStub(crmd.channel);
   std::vector<v1::PipelineEntry> entries;
   v1::Date as_of;
   do {
-    grpc::ClientContext context;
-    context.AddMetadata("x-api-key", api_key);
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
     v1::ListPipelineResponse response;
-    const grpc::Status s = stub->ListPipeline(&context, *request, &response);
-    if (!s.ok()) {
-      absl::FPrintF(err, "crmctl pipeline: crmd answered %d: %s\n",
-                    static_cast<int>(s.error_code()), s.error_message());
-      return 3;
-    }
+    const grpc::Status s = stub->ListPipeline(crmd.Context().get(), *request, &response);
+    if (!s.ok()) return ReportRefusal(err, "pipeline", s);
     for (v1::PipelineEntry& e : *response.mutable_entries()) entries.push_back(std::move(e));
     as_of = response.as_of();
     request->set_page_token(response.next_page_token());
@@ -133,12 +88,8 @@ int RunPipeline(const std::shared_ptr<grpc::Channel>& channel, const std::string
     PrintTable(entries, as_of, out);
     return 0;
   }
-  google::protobuf::util::JsonPrintOptions json;
-  json.preserve_proto_field_names = true;
   for (const v1::PipelineEntry& e : entries) {
-    std::string line;
-    if (!google::protobuf::util::MessageToJsonString(e, &line, json).ok()) return 3;
-    absl::FPrintF(out, "%s\n", line);
+    if (!PrintJsonLine(e, out)) return kExitRefused;
   }
   return 0;
 }

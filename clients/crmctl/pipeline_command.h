@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "grpcpp/channel.h"
+#include "clients/crmctl/crmd_call.h"
 
 namespace crm::clients {
 
@@ -34,8 +34,7 @@ struct PipelineCommandOptions {
 // Prints the pipeline to `out`; errors (a bad option, crmd's refusal) to
 // `err`. Returns the process exit code: 0, 2 for bad options, 3 when crmd
 // refused or could not be reached.
-int RunPipeline(const std::shared_ptr<grpc::Channel>& channel, const std::string& api_key,
-                const PipelineCommandOptions& options, FILE* out, FILE* err);
+int RunPipeline(const Crmd& crmd, const PipelineCommandOptions& options, FILE* out, FILE* err);
 
 }  // namespace crm::clients
 

@@ -1,0 +1,130 @@
+#include "clients/crmctl/crmd_call.h"
+
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace crm::clients {
+namespace {
+
+const char* CodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<grpc::ClientContext> Crmd::Context() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("x-api-key", api_key);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
+  return context;
+}
+
+int ReportRefusal(FILE* err, const std::string& command, const grpc::Status& status) {
+  std::string hint;
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    hint = " (is crmd running there? check --server or CRM_SERVER)";
+  } else if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    hint = " (check --key or CRM_API_KEY)";
+  }
+  absl::FPrintF(err, "crmctl %s: crmd answered %s: %s%s\n", command, CodeName(status.error_code()),
+                status.error_message(), hint);
+  return kExitRefused;
+}
+
+bool PrintJsonLine(const google::protobuf::Message& message, FILE* out) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string line;
+  if (!google::protobuf::util::MessageToJsonString(message, &line, options).ok()) return false;
+  absl::FPrintF(out, "%s\n", line);
+  return true;
+}
+
+std::string DateText(const v1::Date& d) {
+  if (d.year() == 0) return "-";
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
+std::string TimeText(int64_t unix_micros, absl::TimeZone zone) {
+  if (unix_micros == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixMicros(unix_micros), zone);
+}
+
+std::string MoneyText(int64_t minor_units) {
+  // Negated as unsigned so the most negative amount does not overflow.
+  const bool negative = minor_units < 0;
+  const uint64_t magnitude =
+      negative ? 0 - static_cast<uint64_t>(minor_units) : static_cast<uint64_t>(minor_units);
+  std::string whole = absl::StrCat(magnitude / 100);
+  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(i, ",");
+  return absl::StrFormat("%s%s.%02d", negative ? "-" : "", whole, magnitude % 100);
+}
+
+const char* IntentWord(v1::Intent intent) {
+  switch (intent) {
+    case v1::INTENT_NOT_CONTACTED:
+      return "未联系";
+    case v1::INTENT_INTERESTED:
+      return "有兴趣";
+    case v1::INTENT_CONSIDERING:
+      return "需考虑";
+    case v1::INTENT_REFUSED:
+      return "拒绝";
+    case v1::INTENT_DEAL_CLOSED:
+      return "已成交";
+    default:
+      return "-";
+  }
+}
+
+std::string Pad(const std::string& text, int width) {
+  int columns = 0;
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = text[i];
+    const int bytes = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    columns += bytes >= 3 ? 2 : 1;
+    i += bytes;
+  }
+  return columns >= width ? text + " " : text + std::string(width - columns, ' ');
+}
+
+}  // namespace crm::clients

@@ -1,0 +1,61 @@
+// What every crmctl subcommand that talks to crmd shares: the channel and key,
+// a call context carrying the key and a deadline, how a refusal is told to a
+// person, JSON lines for scripts, and the text helpers of terminal tables.
+#ifndef CRM_CLIENTS_CRMCTL_CRMD_CALL_H_
+#define CRM_CLIENTS_CRMCTL_CRMD_CALL_H_
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "crm/v1/common.pb.h"
+#include "crm/v1/customer_types.pb.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/status.h"
+
+namespace crm::clients {
+
+// Exit codes of every crmctl subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitBadOptions = 2;  // the person's input; nothing was sent
+inline constexpr int kExitRefused = 3;     // crmd refused, or could not be reached
+
+struct Crmd {
+  std::shared_ptr<grpc::Channel> channel;
+  std::string api_key;
+  absl::Duration deadline = absl::Seconds(30);
+
+  // A context for one call: the key as x-api-key, and the deadline.
+  std::unique_ptr<grpc::ClientContext> Context() const;
+};
+
+// "crmctl <command>: crmd answered NOT_FOUND: <message>" on `err`; returns
+// kExitRefused.
+int ReportRefusal(FILE* err, const std::string& command, const grpc::Status& status);
+
+// `message` as one line of protobuf JSON (proto field names) on `out`.
+// False when it cannot be printed.
+bool PrintJsonLine(const google::protobuf::Message& message, FILE* out);
+
+// YYYY-MM-DD, or "-" for an unset date.
+std::string DateText(const v1::Date& d);
+
+// YYYY-MM-DD hh:mm in `zone`, or "-" for 0.
+std::string TimeText(int64_t unix_micros, absl::TimeZone zone);
+
+// Minor units as 12,500.00 (two decimals, thousands separated, sign kept).
+std::string MoneyText(int64_t minor_units);
+
+// The sheet's words for an intent (意向), as people read the pipeline.
+const char* IntentWord(v1::Intent intent);
+
+// `text` padded to `width` terminal columns (a CJK character counts as two),
+// always followed by at least one space.
+std::string Pad(const std::string& text, int width);
+
+}  // namespace crm::clients
+
+#endif  // CRM_CLIENTS_CRMCTL_CRMD_CALL_H_
