@@ -21,7 +21,6 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
 #include "rocksdb/write_batch.h"
 
 namespace crm::projections {
@@ -102,32 +101,27 @@ bool Wants(const Slot& slot, const RecordedEvent& e) {
   return false;
 }
 
-// The batch as the memtable should get it: the last write of each key, in
-// key order. A batch of 2048 events rewrites a busy row (a customer's, a
-// rep's day) once per event; the index already keeps only the last write
-// (overwrite_key), and inserting only that, sorted, cuts the views' memtable
-// work by the rewrite factor (a rebuild's main cost).
-// Every write of the batch is to `cf` (the runner writes nothing else).
-rocksdb::Status LastWritePerKey(rocksdb::WriteBatchWithIndex& batch,
-                                rocksdb::ColumnFamilyHandle* cf, rocksdb::WriteBatch* out) {
-  std::unique_ptr<rocksdb::WBWIIterator> it(batch.NewIterator(cf));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const rocksdb::WriteEntry e = it->Entry();
-    rocksdb::Status s;
-    switch (e.type) {
-      case rocksdb::kPutRecord:
-        s = out->Put(cf, e.key, e.value);
-        break;
-      case rocksdb::kDeleteRecord:
-      case rocksdb::kSingleDeleteRecord:
-        s = out->Delete(cf, e.key);
-        break;
-      default:
-        return rocksdb::Status::NotSupported("views batch: unexpected write type");
-    }
+// Adds one projection's rows of a batch to `out` under the generation's
+// `prefix`, in key order (the memtable inserts a sorted run more cheaply).
+// The overlay already holds only the last write of each key: a batch of 2048
+// events rewrites a busy row (a customer's, a rep's day) once per event, and
+// writing only that cuts the views' memtable work by the rewrite factor.
+rocksdb::Status AddRows(const RowOverlay& rows, absl::string_view prefix,
+                        rocksdb::ColumnFamilyHandle* cf, rocksdb::WriteBatch* out) {
+  std::vector<const RowOverlay::value_type*> sorted;
+  sorted.reserve(rows.size());
+  for (const auto& row : rows) sorted.push_back(&row);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::string key;
+  for (const auto* row : sorted) {
+    key.assign(prefix.data(), prefix.size());
+    key.append(row->first);
+    rocksdb::Status s =
+        row->second.has_value() ? out->Put(cf, S(key), S(*row->second)) : out->Delete(cf, S(key));
     if (!s.ok()) return s;
   }
-  return it->status();
+  return rocksdb::Status::OK();
 }
 
 class RunnerImpl final : public ProjectionRunner {
@@ -454,13 +448,13 @@ class RunnerImpl final : public ProjectionRunner {
                                   std::min<Position>(options_.batch_events, end - from));
     if (!events.ok() || events->empty()) return false;
 
-    rocksdb::WriteBatchWithIndex batch(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+    std::vector<RowOverlay> rows(group.size());
+    rocksdb::WriteBatch final_rows;
     std::vector<Position> next_checkpoint(group.size());
     for (size_t g = 0; g < group.size(); ++g) {
       auto& [i, in] = group[g];
       Slot& slot = slots_[i];
-      batch.SetSavePoint();
-      ViewWriter writer(db_.get(), cf_, &batch, in->prefix);
+      ViewWriter writer(db_.get(), cf_, &rows[g], in->prefix);
       // Applies the batch's events below `stop`; returns the position of the
       // first that failed (kEndPosition if none) and its error.
       auto apply_below = [&](Position stop, absl::Status& st) {
@@ -478,26 +472,28 @@ class RunnerImpl final : public ProjectionRunner {
         // Keep what the events before the bad one did (Apply is
         // deterministic, so applying them again gives the same rows), so the
         // projection stops exactly at the bad event.
-        batch.RollbackToSavePoint();
-        batch.SetSavePoint();
+        rows[g].clear();
         absl::Status again;
         apply_below(failed_at, again);
-        if (!again.ok()) batch.RollbackToSavePoint();  // not deterministic: apply nothing
+        if (!again.ok()) rows[g].clear();  // not deterministic: apply nothing
         in->error = absl::Status(st.code(), absl::StrCat("applying the event at position ",
                                                          failed_at, ": ", st.message()));
         in->error_position = failed_at;
         next_checkpoint[g] = again.ok() ? failed_at : in->checkpoint;
-        batch.Put(cf_, S(view_keys::CheckpointKey(slot.name, in->generation)),
-                  S(U64(next_checkpoint[g])));
-        continue;
+      } else {
+        next_checkpoint[g] = std::max(in->checkpoint, events->back().position + 1);
       }
-      next_checkpoint[g] = std::max(in->checkpoint, events->back().position + 1);
-      batch.Put(cf_, S(view_keys::CheckpointKey(slot.name, in->generation)),
-                S(U64(next_checkpoint[g])));
     }
     // Views are rebuilt from the durable log, so they need no fsync.
-    rocksdb::WriteBatch final_rows;
-    rocksdb::Status s = LastWritePerKey(batch, cf_, &final_rows);
+    rocksdb::Status s;
+    for (size_t g = 0; g < group.size() && s.ok(); ++g) {
+      s = AddRows(rows[g], group[g].second->prefix, cf_, &final_rows);
+      if (s.ok()) {
+        const Slot& slot = slots_[group[g].first];
+        s = final_rows.Put(cf_, S(view_keys::CheckpointKey(slot.name, group[g].second->generation)),
+                           S(U64(next_checkpoint[g])));
+      }
+    }
     if (s.ok()) s = db_->Write(rocksdb::WriteOptions(), &final_rows);
     if (!s.ok()) {
       for (auto& [i, in] : group) in->error = FromRocks(s, "writing views");

@@ -1,12 +1,14 @@
 #include "projections/view_access.h"
 
+#include <algorithm>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "projections/view_keys.h"
 #include "rocksdb/db.h"
-#include "rocksdb/utilities/write_batch_with_index.h"
 
 namespace crm::projections {
 namespace {
@@ -35,29 +37,54 @@ absl::Status ScanIterator(rocksdb::Iterator* it, absl::string_view full_prefix, 
 std::string ViewWriter::Full(absl::string_view key) const { return absl::StrCat(prefix_, key); }
 
 absl::StatusOr<std::optional<std::string>> ViewWriter::Get(absl::string_view key) const {
+  if (auto it = rows_->find(key); it != rows_->end()) return it->second;
   std::string value;
-  rocksdb::Status s =
-      batch_->GetFromBatchAndDB(db_, rocksdb::ReadOptions(), cf_, S(Full(key)), &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_, S(Full(key)), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "reading a view row");
   return value;
 }
 
 void ViewWriter::Put(absl::string_view key, absl::string_view value) {
-  batch_->Put(cf_, S(Full(key)), S(value));
+  rows_->insert_or_assign(key, std::string(value));
 }
 
-void ViewWriter::Delete(absl::string_view key) { batch_->Delete(cf_, S(Full(key))); }
+void ViewWriter::Delete(absl::string_view key) { rows_->insert_or_assign(key, std::nullopt); }
 
 absl::Status ViewWriter::Scan(absl::string_view prefix, RowVisitor visit) const {
+  // The batch's writes under the prefix, in key order, merged with the
+  // database's rows (a batch's write wins over the stored row).
+  std::vector<std::pair<absl::string_view, const std::optional<std::string>*>> written;
+  for (const auto& [key, value] : *rows_) {
+    if (absl::StartsWith(key, prefix)) written.emplace_back(key, &value);
+  }
+  std::sort(written.begin(), written.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   const std::string full = Full(prefix);
   const std::string end = view_keys::PrefixEnd(full);
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(
-      batch_->NewIteratorWithBase(cf_, db_->NewIterator(ro, cf_)));
-  return ScanIterator(it.get(), full, prefix_.size(), full, visit);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_));
+  it->Seek(S(full));
+  size_t w = 0;
+  while (true) {
+    const bool stored = it->Valid() && absl::StartsWith(V(it->key()), full);
+    if (!stored && w == written.size()) break;
+    const absl::string_view stored_key =
+        stored ? V(it->key()).substr(prefix_.size()) : absl::string_view();
+    if (w < written.size() && (!stored || written[w].first <= stored_key)) {
+      const bool replaces = stored && written[w].first == stored_key;
+      const std::optional<std::string>& value = *written[w].second;
+      if (value.has_value() && !visit(written[w].first, *value)) return absl::OkStatus();
+      ++w;
+      if (replaces) it->Next();
+      continue;
+    }
+    if (!visit(stored_key, V(it->value()))) return absl::OkStatus();
+    it->Next();
+  }
+  return FromRocks(it->status(), "scanning a view");
 }
 
 ViewReader::ViewReader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string prefix,

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -17,7 +18,6 @@ namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
 class Snapshot;
-class WriteBatchWithIndex;
 }  // namespace rocksdb
 
 namespace crm::projections {
@@ -25,27 +25,35 @@ namespace crm::projections {
 // Called for each row in key order; return false to stop.
 using RowVisitor = absl::FunctionRef<bool(absl::string_view key, absl::string_view value)>;
 
+// The rows one projection wrote in the runner's current batch, not yet in
+// the database: the last write of each key (nullopt: deleted), keys without
+// the generation's prefix. A hash map rather than RocksDB's
+// WriteBatchWithIndex: applying events is point reads and writes of rows,
+// which a hash map does without an ordered index's key comparisons (they were
+// the largest cost of applying a batch); the rare scan sorts what it needs.
+using RowOverlay = absl::flat_hash_map<std::string, std::optional<std::string>>;
+
 // Reads and writes rows inside the runner's current batch. Reads see the
 // batch's earlier writes, so applying several events to one row in one batch
 // is exact. Not thread-safe; valid only during Projection::Apply.
 class ViewWriter {
  public:
-  ViewWriter(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, rocksdb::WriteBatchWithIndex* batch,
-             std::string prefix)
-      : db_(db), cf_(cf), batch_(batch), prefix_(std::move(prefix)) {}
+  ViewWriter(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, RowOverlay* rows, std::string prefix)
+      : db_(db), cf_(cf), rows_(rows), prefix_(std::move(prefix)) {}
 
   // The row's value, or nullopt if there is none.
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) const;
   void Put(absl::string_view key, absl::string_view value);
   void Delete(absl::string_view key);
-  // Visits the rows whose keys start with `prefix`.
+  // Visits the rows whose keys start with `prefix`, in key order, with the
+  // batch's writes applied. `visit` must not write (collect, then write).
   absl::Status Scan(absl::string_view prefix, RowVisitor visit) const;
 
  private:
   std::string Full(absl::string_view key) const;
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* cf_;
-  rocksdb::WriteBatchWithIndex* batch_;
+  RowOverlay* rows_;
   std::string prefix_;
 };
 
