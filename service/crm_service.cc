@@ -10,6 +10,7 @@
 #include "engine/domain/opportunity_decider.h"
 #include "engine/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "service/crm_service_internal.h"
 #include "service/customer_view.h"
 #include "service/status_mapping.h"
 #include "service/stream_fold.h"
@@ -20,25 +21,12 @@ namespace {
 
 using engine::domain::CommandResult;
 using engine::domain::CustomerState;
-
-// Who may do what; scopes narrow it further (access_control.h).
-constexpr std::initializer_list<Role> kReaders = {ROLE_VIEWER, ROLE_REP, ROLE_MANAGER, ROLE_ADMIN};
-constexpr std::initializer_list<Role> kEditors = {ROLE_REP, ROLE_MANAGER, ROLE_ADMIN};
-constexpr std::initializer_list<Role> kManagers = {ROLE_MANAGER, ROLE_ADMIN};
-constexpr std::initializer_list<Role> kAdmins = {ROLE_ADMIN};
-
-// The command's "now" is the server's clock when the call arrived at the
-// pool: clients never choose the time their change is recorded at.
-template <typename Request>
-v1::CommandContext MakeContext(const Principal& p, const Request& request) {
-  v1::CommandContext context;
-  context.set_request_id(request.request_id());
-  context.set_actor(p.name);
-  context.set_correlation_id(request.tracing().correlation_id());
-  context.set_causation_id(request.tracing().causation_id());
-  context.set_now_us(absl::ToUnixMicros(absl::Now()));
-  return context;
-}
+using internal::kAdmins;
+using internal::kEditors;
+using internal::kManagers;
+using internal::kReaders;
+using internal::MakeContext;
+using internal::TargetId;
 
 // The command message set in `envelope`'s oneof (every command envelope has
 // exactly one oneof), or nullptr when none is.
@@ -47,17 +35,6 @@ const google::protobuf::Message* SetCommand(const google::protobuf::Message& env
   const google::protobuf::FieldDescriptor* set =
       reflection->GetOneofFieldDescriptor(envelope, envelope.GetDescriptor()->oneof_decl(0));
   return set == nullptr ? nullptr : &reflection->GetMessage(envelope, set);
-}
-
-// The string field `name` of the command set in `envelope`, e.g. the
-// customer_id of whichever customer command it holds. Every command message
-// of one envelope names its target this way.
-std::string TargetId(const google::protobuf::Message& envelope, const std::string& name) {
-  const google::protobuf::Message* command = SetCommand(envelope);
-  if (command == nullptr) return "";
-  const google::protobuf::FieldDescriptor* field = command->GetDescriptor()->FindFieldByName(name);
-  if (field == nullptr) return "";
-  return command->GetReflection()->GetString(*command, field);
 }
 
 // The name of the command set in `envelope`, e.g. "ReversePayment".
@@ -89,6 +66,18 @@ void Evolve(ProductView& view, const v1::ProductEvent& event) {
 }
 
 }  // namespace
+
+namespace internal {
+
+std::string TargetId(const google::protobuf::Message& envelope, const std::string& name) {
+  const google::protobuf::Message* command = SetCommand(envelope);
+  if (command == nullptr) return "";
+  const google::protobuf::FieldDescriptor* field = command->GetDescriptor()->FindFieldByName(name);
+  if (field == nullptr) return "";
+  return command->GetReflection()->GetString(*command, field);
+}
+
+}  // namespace internal
 
 CrmServiceImpl::CrmServiceImpl(engine::EventStore* store, engine::domain::CommandHandler* handler,
                                const CallGate* gate, ThreadPool* pool)
@@ -123,6 +112,31 @@ grpc::ServerUnaryReactor* CrmServiceImpl::Dispatch(grpc::CallbackServerContext* 
     CRM_RETURN_IF_ERROR(Check(p, command));
     return Reply(handler_->Execute(MakeContext(p, *request), command), response);
   });
+}
+
+absl::Status CrmServiceImpl::RunBatched(const Principal& p, const v1::BatchedCommand& command,
+                                        v1::CommandResponse* response) {
+  const v1::CommandContext context = MakeContext(p, command);
+  switch (command.command_case()) {
+    case v1::BatchedCommand::kCustomer:
+      CRM_RETURN_IF_ERROR(Check(p, command.customer()));
+      return Reply(handler_->Execute(context, command.customer()), response);
+    case v1::BatchedCommand::kOrder:
+      CRM_RETURN_IF_ERROR(Check(p, command.order()));
+      return Reply(handler_->Execute(context, command.order()), response);
+    case v1::BatchedCommand::kOpportunity:
+      CRM_RETURN_IF_ERROR(Check(p, command.opportunity()));
+      return Reply(handler_->Execute(context, command.opportunity()), response);
+    case v1::BatchedCommand::kProduct:
+      CRM_RETURN_IF_ERROR(Check(p, command.product()));
+      return Reply(handler_->Execute(context, command.product()), response);
+    case v1::BatchedCommand::kRep:
+      CRM_RETURN_IF_ERROR(Check(p, command.rep()));
+      return Reply(handler_->Execute(context, command.rep()), response);
+    case v1::BatchedCommand::COMMAND_NOT_SET:
+      break;
+  }
+  return NoCommand("BatchedCommand");
 }
 
 absl::Status CrmServiceImpl::Reply(const absl::StatusOr<CommandResult>& result,
@@ -310,21 +324,25 @@ grpc::ServerUnaryReactor* CrmServiceImpl::CreateTeam(grpc::CallbackServerContext
   });
 }
 
+absl::Status CrmServiceImpl::ReadCustomer(const Principal& p, const std::string& id,
+                                          v1::Customer* response) {
+  if (id.empty()) return absl::InvalidArgumentError("customer_id: required");
+  const std::string stream = absl::StrCat("customer-", id);
+  // The revision first: the state loaded after it is at least that recent.
+  absl::StatusOr<engine::Revision> revision = store_->StreamRevision(stream);
+  CRM_ASSIGN_OR_RETURN(CustomerState state, handler_->LoadCustomer(id));
+  CRM_RETURN_IF_ERROR(access_.CheckCustomerRead(p, id, state));
+  if (!state.exists) return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
+  *response = ToCustomerView(state, revision.ok() ? *revision : 0);
+  return absl::OkStatus();
+}
+
 grpc::ServerUnaryReactor* CrmServiceImpl::GetCustomer(grpc::CallbackServerContext* context,
                                                       const v1::GetCustomerRequest* request,
                                                       v1::Customer* response) {
   return Run(context, [=, this](const Principal& p) -> absl::Status {
     CRM_RETURN_IF_ERROR(AccessControl::RequireRole(p, kReaders, "GetCustomer"));
-    const std::string& id = request->customer_id();
-    if (id.empty()) return absl::InvalidArgumentError("customer_id: required");
-    const std::string stream = absl::StrCat("customer-", id);
-    // The revision first: the state loaded after it is at least that recent.
-    absl::StatusOr<engine::Revision> revision = store_->StreamRevision(stream);
-    CRM_ASSIGN_OR_RETURN(CustomerState state, handler_->LoadCustomer(id));
-    CRM_RETURN_IF_ERROR(access_.CheckCustomerRead(p, id, state));
-    if (!state.exists) return absl::NotFoundError(absl::StrCat("customer ", id, " not found"));
-    *response = ToCustomerView(state, revision.ok() ? *revision : 0);
-    return absl::OkStatus();
+    return ReadCustomer(p, request->customer_id(), response);
   });
 }
 
@@ -352,42 +370,48 @@ grpc::ServerUnaryReactor* CrmServiceImpl::GetCustomerAsOf(grpc::CallbackServerCo
   });
 }
 
+absl::StatusOr<std::string> CrmServiceImpl::Lookup(const Principal& p,
+                                                   const v1::LookupCustomerRequest& request) {
+  absl::StatusOr<std::string> holder;
+  switch (request.value_case()) {
+    case v1::LookupCustomerRequest::kPhone:
+      if (request.phone().empty()) return absl::InvalidArgumentError("phone: empty");
+      holder = handler_->CustomerHoldingPhone(request.phone());
+      break;
+    case v1::LookupCustomerRequest::kCompanyName:
+      if (request.company_name().empty()) {
+        return absl::InvalidArgumentError("company_name: empty");
+      }
+      holder = handler_->CustomerHoldingCompanyName(request.company_name());
+      break;
+    case v1::LookupCustomerRequest::VALUE_NOT_SET:
+      return absl::InvalidArgumentError("phone or company_name: one is required");
+  }
+  if (!holder.ok()) return holder.status();
+  if (p.scope != SCOPE_ALL) {
+    // Without this a limited scope could learn the ids of customers it may
+    // not see, one phone number at a time.
+    CRM_ASSIGN_OR_RETURN(CustomerState state, handler_->LoadCustomer(*holder));
+    absl::Status readable = access_.CheckCustomerRead(p, *holder, state);
+    if (absl::IsPermissionDenied(readable)) {
+      // AccessControl's message names the customer: exactly what must
+      // not be revealed here.
+      return absl::PermissionDeniedError(
+          absl::StrCat("the customer holding this ", request.has_phone() ? "phone" : "company_name",
+                       " is not within your data scope"));
+    }
+    CRM_RETURN_IF_ERROR(readable);
+  }
+  return holder;
+}
+
 grpc::ServerUnaryReactor* CrmServiceImpl::LookupCustomer(grpc::CallbackServerContext* context,
                                                          const v1::LookupCustomerRequest* request,
                                                          v1::LookupCustomerResponse* response) {
   return Run(context, [=, this](const Principal& p) -> absl::Status {
     CRM_RETURN_IF_ERROR(AccessControl::RequireRole(p, kEditors, "LookupCustomer"));
-    absl::StatusOr<std::string> holder;
-    switch (request->value_case()) {
-      case v1::LookupCustomerRequest::kPhone:
-        if (request->phone().empty()) return absl::InvalidArgumentError("phone: empty");
-        holder = handler_->CustomerHoldingPhone(request->phone());
-        break;
-      case v1::LookupCustomerRequest::kCompanyName:
-        if (request->company_name().empty()) {
-          return absl::InvalidArgumentError("company_name: empty");
-        }
-        holder = handler_->CustomerHoldingCompanyName(request->company_name());
-        break;
-      case v1::LookupCustomerRequest::VALUE_NOT_SET:
-        return absl::InvalidArgumentError("phone or company_name: one is required");
-    }
-    if (!holder.ok()) return holder.status();
-    if (p.scope != SCOPE_ALL) {
-      // Without this a limited scope could learn the ids of customers it may
-      // not see, one phone number at a time.
-      CRM_ASSIGN_OR_RETURN(CustomerState state, handler_->LoadCustomer(*holder));
-      absl::Status readable = access_.CheckCustomerRead(p, *holder, state);
-      if (absl::IsPermissionDenied(readable)) {
-        // AccessControl's message names the customer: exactly what must
-        // not be revealed here.
-        return absl::PermissionDeniedError(absl::StrCat(
-            "the customer holding this ", request->has_phone() ? "phone" : "company_name",
-            " is not within your data scope"));
-      }
-      CRM_RETURN_IF_ERROR(readable);
-    }
-    response->set_customer_id(*holder);
+    CRM_ASSIGN_OR_RETURN(std::string holder, Lookup(p, *request));
+    response->set_customer_id(std::move(holder));
     return absl::OkStatus();
   });
 }

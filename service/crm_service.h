@@ -155,6 +155,17 @@ class CrmServiceImpl final : public v1::CrmService::CallbackService {
                                        const v1::GetProductRequest* request,
                                        v1::Product* response) override;
 
+  // The batch RPCs, in crm_service_batch.cc.
+  grpc::ServerUnaryReactor* ExecuteCommands(grpc::CallbackServerContext* context,
+                                            const v1::ExecuteCommandsRequest* request,
+                                            v1::ExecuteCommandsResponse* response) override;
+  grpc::ServerUnaryReactor* LookupCustomers(grpc::CallbackServerContext* context,
+                                            const v1::LookupCustomersRequest* request,
+                                            v1::LookupCustomersResponse* response) override;
+  grpc::ServerUnaryReactor* BatchGetCustomers(grpc::CallbackServerContext* context,
+                                              const v1::BatchGetCustomersRequest* request,
+                                              v1::BatchGetCustomersResponse* response) override;
+
  private:
   // Admits the call, then runs `work` on the pool and finishes with its status.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
@@ -176,6 +187,13 @@ class CrmServiceImpl final : public v1::CrmService::CallbackService {
   // The customer must exist within scope for a write; loads it.
   absl::Status CheckCustomerWrite(const Principal& p, const std::string& customer_id,
                                   bool pool_ok = false);
+  // GetCustomer's work for one id.
+  absl::Status ReadCustomer(const Principal& p, const std::string& id, v1::Customer* response);
+  // LookupCustomer's work for one value.
+  absl::StatusOr<std::string> Lookup(const Principal& p, const v1::LookupCustomerRequest& request);
+  // One command of ExecuteCommands, checked and executed as its own RPC would.
+  absl::Status RunBatched(const Principal& p, const v1::BatchedCommand& command,
+                          v1::CommandResponse* response);
   absl::Status Reply(const absl::StatusOr<engine::domain::CommandResult>& result,
                      v1::CommandResponse* response) const;
   absl::Status ReplyBatch(const absl::StatusOr<size_t>& changed,

@@ -16,6 +16,32 @@
 namespace crm::clients {
 namespace {
 
+// Lookups per batch call, and commands per batch call (whole customers:
+// a batch may run over by one customer's steps).
+constexpr size_t kReadsPerBatch = 1000;
+constexpr size_t kCommandsPerBatch = 256;
+
+// fn over `in` in pieces of `size`, up to `parallelism` pieces at a time;
+// the answers in the order of `in`. fn returns one answer per element.
+template <typename In, typename Fn>
+auto InBatches(const std::vector<In>& in, size_t size, int parallelism, Fn fn) -> decltype(fn(in)) {
+  using Out = typename std::decay_t<decltype(*fn(in))>::value_type;
+  std::vector<Out> out(in.size());
+  const size_t pieces = (in.size() + size - 1) / size;
+  CRM_RETURN_IF_ERROR(ParallelFor(pieces, parallelism, [&](size_t p) -> absl::Status {
+    const size_t first = p * size;
+    const std::vector<In> piece(in.begin() + first, in.begin() + std::min(in.size(), first + size));
+    auto answers = fn(piece);
+    if (!answers.ok()) return answers.status();
+    if (answers->size() != piece.size()) {
+      return absl::InternalError("a batch lookup answered a different number of results");
+    }
+    std::move(answers->begin(), answers->end(), out.begin() + first);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
 // What resolving decided for one planned customer.
 struct Target {
   std::string id;
@@ -63,64 +89,100 @@ absl::StatusOr<ImportReport> ImportFollowUps(const FollowUpSheetPlan& plan, Impo
     rejected.insert(line);
   };
 
-  // Resolve: reads only, each planned customer on its own (in parallel
-  // through crmd); what a customer's rows run into is merged in plan order.
-  std::vector<Target> targets(plan.customers.size());
-  std::vector<std::vector<RowProblem>> found(plan.customers.size());
-  absl::Status resolved =
-      ParallelFor(plan.customers.size(), options.parallelism, [&](size_t i) -> absl::Status {
-        const PlannedCustomer& c = plan.customers[i];
-        Target& t = targets[i];
-        auto problem = [&](int line, std::string column, std::string value, std::string reason) {
-          found[i].push_back(
-              RowProblem{line, std::move(column), std::move(value), std::move(reason)});
-        };
-        absl::StatusOr<std::string> holder =
-            c.match_by_phone_only
-                ? backend.CustomerHoldingPhone(c.contacts.empty() ? c.key.substr(6)  // "phone:"
-                                                                  : c.contacts[0].phone)
-                : backend.CustomerHoldingCompanyName(c.company_name);
-        if (holder.ok()) {
-          t.id = *holder;
-          absl::StatusOr<ExistingCustomer> existing = backend.GetCustomer(t.id);
-          if (!existing.ok()) return Interrupted(existing.status(), "reading customer " + t.id);
-          t.existing = *std::move(existing);
-          t.exists = t.existing.exists;
-          if (t.existing.archived) {
-            for (int line : c.lines) {
-              problem(
-                  line, "", c.company_name,
-                  absl::StrCat("customer ", t.id, " is archived; unarchive it or remove the row"));
-            }
-          }
-        } else if (absl::IsNotFound(holder.status())) {
-          if (c.match_by_phone_only) {
-            for (int line : c.lines) {
-              problem(line, "", c.key.substr(6),
-                      "the row has no company and its phone belongs to no customer: add the "
-                      "company");
-            }
-            return absl::OkStatus();
-          }
-          t.id = StableId("cust", {c.key});
-        } else {
-          return Interrupted(holder.status(), "looking up " + c.key);
+  // Resolve: reads only, in batches (a few calls through crmd for the whole
+  // sheet, a few batches in parallel); what each planned customer runs into
+  // is collected per customer and merged in plan order.
+  const size_t n = plan.customers.size();
+  std::vector<Target> targets(n);
+  std::vector<std::vector<RowProblem>> found(n);
+  auto problem = [&](size_t i, int line, std::string column, std::string value,
+                     std::string reason) {
+    found[i].push_back(RowProblem{line, std::move(column), std::move(value), std::move(reason)});
+  };
+
+  // 1. Who holds each customer's company name (without one: its phone).
+  std::vector<HolderQuery> holder_queries;
+  holder_queries.reserve(n);
+  for (const PlannedCustomer& c : plan.customers) {
+    if (c.match_by_phone_only) {
+      holder_queries.push_back({HolderQuery::kPhone, c.contacts.empty()
+                                                         ? c.key.substr(6)  // "phone:"
+                                                         : c.contacts[0].phone});
+    } else {
+      holder_queries.push_back({HolderQuery::kCompanyName, c.company_name});
+    }
+  }
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<absl::StatusOr<std::string>> holders,
+      InBatches(holder_queries, kReadsPerBatch, options.parallelism,
+                [&](const std::vector<HolderQuery>& q) { return backend.CustomersHolding(q); }));
+  std::vector<size_t> matched;  // customers found in the CRM
+  for (size_t i = 0; i < n; ++i) {
+    const PlannedCustomer& c = plan.customers[i];
+    if (holders[i].ok()) {
+      targets[i].id = *holders[i];
+      matched.push_back(i);
+    } else if (absl::IsNotFound(holders[i].status())) {
+      if (c.match_by_phone_only) {
+        for (int line : c.lines) {
+          problem(i, line, "", c.key.substr(6),
+                  "the row has no company and its phone belongs to no customer: add the company");
         }
-        for (const PlannedContact& contact : c.contacts) {
-          if (contact.phone_key.empty()) continue;
-          absl::StatusOr<std::string> phone_holder = backend.CustomerHoldingPhone(contact.phone);
-          if (phone_holder.ok() && *phone_holder != t.id) {
-            problem(contact.line, "phone", contact.phone,
-                    absl::StrCat("this phone belongs to customer ", *phone_holder,
-                                 " in the CRM, not to ",
-                                 c.company_name.empty() ? t.id : c.company_name));
-          } else if (!phone_holder.ok() && !absl::IsNotFound(phone_holder.status())) {
-            return Interrupted(phone_holder.status(), "looking up phone " + contact.phone);
-          }
-        }
-        return absl::OkStatus();
-      });
-  if (!resolved.ok()) return resolved;
+      } else {
+        targets[i].id = StableId("cust", {c.key});
+      }
+    } else {
+      return Interrupted(holders[i].status(), "looking up " + c.key);
+    }
+  }
+
+  // 2. What the matched customers already have.
+  std::vector<std::string> matched_ids;
+  for (size_t i : matched) matched_ids.push_back(targets[i].id);
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<ExistingCustomer> existing,
+      InBatches(matched_ids, kReadsPerBatch, options.parallelism,
+                [&](const std::vector<std::string>& ids) { return backend.GetCustomers(ids); }));
+  for (size_t k = 0; k < matched.size(); ++k) {
+    const size_t i = matched[k];
+    Target& t = targets[i];
+    t.existing = std::move(existing[k]);
+    t.exists = t.existing.exists;
+    if (t.existing.archived) {
+      for (int line : plan.customers[i].lines) {
+        problem(i, line, "", plan.customers[i].company_name,
+                absl::StrCat("customer ", t.id, " is archived; unarchive it or remove the row"));
+      }
+    }
+  }
+
+  // 3. Whether each contact's phone belongs to another customer.
+  std::vector<HolderQuery> phone_queries;
+  std::vector<std::pair<size_t, const PlannedContact*>> phone_of;  // query -> customer, contact
+  for (size_t i = 0; i < n; ++i) {
+    if (targets[i].id.empty()) continue;
+    for (const PlannedContact& contact : plan.customers[i].contacts) {
+      if (contact.phone_key.empty()) continue;
+      phone_queries.push_back({HolderQuery::kPhone, contact.phone});
+      phone_of.emplace_back(i, &contact);
+    }
+  }
+  CRM_ASSIGN_OR_RETURN(
+      std::vector<absl::StatusOr<std::string>> phone_holders,
+      InBatches(phone_queries, kReadsPerBatch, options.parallelism,
+                [&](const std::vector<HolderQuery>& q) { return backend.CustomersHolding(q); }));
+  for (size_t k = 0; k < phone_queries.size(); ++k) {
+    const auto [i, contact] = phone_of[k];
+    const PlannedCustomer& c = plan.customers[i];
+    const absl::StatusOr<std::string>& holder = phone_holders[k];
+    if (holder.ok() && *holder != targets[i].id) {
+      problem(i, contact->line, "phone", contact->phone,
+              absl::StrCat("this phone belongs to customer ", *holder, " in the CRM, not to ",
+                           c.company_name.empty() ? targets[i].id : c.company_name));
+    } else if (!holder.ok() && !absl::IsNotFound(holder.status())) {
+      return Interrupted(holder.status(), "looking up phone " + contact->phone);
+    }
+  }
   for (std::vector<RowProblem>& problems : found) {
     for (RowProblem& p : problems) reject_line(p.line, p.column, p.value, p.reason);
   }
@@ -253,21 +315,36 @@ absl::StatusOr<ImportReport> ImportFollowUps(const FollowUpSheetPlan& plan, Impo
   for (size_t i = 0; i < rep_count; ++i) {
     CRM_RETURN_IF_ERROR(run(steps[i], i + 1));
   }
-  // Runs of consecutive steps of one customer (steps were planned customer by
-  // customer).
-  std::vector<std::pair<size_t, size_t>> runs;
+  // Batches of whole customers (steps were planned customer by customer,
+  // so one customer's steps are consecutive and stay in one batch, in
+  // order); a few batches in parallel.
+  std::vector<std::pair<size_t, size_t>> batches;  // [first step, end)
   for (size_t i = rep_count; i < steps.size(); ++i) {
-    const std::string& id = CustomerOf(steps[i].customer);
-    if (runs.empty() || CustomerOf(steps[runs.back().first].customer) != id) {
-      runs.emplace_back(i, i + 1);
+    const bool same_customer =
+        i > rep_count && CustomerOf(steps[i].customer) == CustomerOf(steps[i - 1].customer);
+    if (batches.empty() || (!same_customer && i - batches.back().first >= kCommandsPerBatch)) {
+      batches.emplace_back(i, i + 1);
     } else {
-      runs.back().second = i + 1;
+      batches.back().second = i + 1;
     }
   }
-  CRM_RETURN_IF_ERROR(ParallelFor(runs.size(), options.parallelism, [&](size_t r) {
-    for (size_t i = runs[r].first; i < runs[r].second; ++i) {
-      CRM_RETURN_IF_ERROR(run(steps[i], i + 1));
+  CRM_RETURN_IF_ERROR(ParallelFor(batches.size(), options.parallelism, [&](size_t b) {
+    const auto [first, end] = batches[b];
+    std::vector<BackendCommand> commands;
+    commands.reserve(end - first);
+    for (size_t i = first; i < end; ++i) {
+      commands.push_back({ImportContext(options, steps[i].request_id), steps[i].customer});
     }
+    CRM_ASSIGN_OR_RETURN(std::vector<absl::StatusOr<bool>> results, backend.ExecuteAll(commands));
+    for (size_t k = 0; k < results.size(); ++k) {
+      if (!results[k].ok()) {
+        return Interrupted(results[k].status(),
+                           absl::StrCat("command ", first + k + 1, " of ", steps.size()));
+      }
+    }
+    absl::MutexLock lock(&progress_mu);
+    done += end - first;
+    if (options.progress) options.progress(done, steps.size());
     return absl::OkStatus();
   }));
   return report;

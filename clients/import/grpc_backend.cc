@@ -1,7 +1,10 @@
 #include "clients/import/grpc_backend.h"
 
+#include <algorithm>
 #include <utility>
+#include <variant>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/status_macros.h"
@@ -15,6 +18,37 @@ using Stub = v1::CrmService::StubInterface;
 absl::Status ToStatus(const grpc::Status& s) {
   // gRPC and absl share the canonical code numbers.
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+}
+
+constexpr size_t kReadsPerCall = 1000;    // LookupCustomers, BatchGetCustomers
+constexpr size_t kCommandsPerCall = 500;  // ExecuteCommands
+
+ExistingCustomer FromView(const v1::Customer& customer) {
+  ExistingCustomer out;
+  out.exists = true;
+  out.merged_into = customer.merged_into();
+  out.archived = customer.archived();
+  out.contacts.assign(customer.contacts().begin(), customer.contacts().end());
+  out.follow_up_ids.insert(customer.follow_up_ids().begin(), customer.follow_up_ids().end());
+  return out;
+}
+
+v1::BatchedCommand ToBatched(const BackendCommand& c) {
+  v1::BatchedCommand b;
+  b.set_request_id(c.ctx.request_id());
+  if (!c.ctx.correlation_id().empty() || !c.ctx.causation_id().empty()) {
+    b.mutable_tracing()->set_correlation_id(c.ctx.correlation_id());
+    b.mutable_tracing()->set_causation_id(c.ctx.causation_id());
+  }
+  struct Visitor {
+    v1::BatchedCommand& b;
+    void operator()(const v1::CustomerCommand& x) { *b.mutable_customer() = x; }
+    void operator()(const v1::RepCommand& x) { *b.mutable_rep() = x; }
+    void operator()(const v1::ProductCommand& x) { *b.mutable_product() = x; }
+    void operator()(const v1::OrderCommand& x) { *b.mutable_order() = x; }
+  };
+  std::visit(Visitor{b}, c.command);
+  return b;
 }
 
 // What the connection check reads; whether such a product exists does not
@@ -92,12 +126,110 @@ absl::StatusOr<ExistingCustomer> GrpcImportBackend::GetCustomer(const std::strin
   absl::Status s = Call(&Stub::GetCustomer, request, &customer);
   if (absl::IsNotFound(s)) return ExistingCustomer{};
   if (!s.ok()) return s;
-  ExistingCustomer out;
-  out.exists = true;
-  out.merged_into = customer.merged_into();
-  out.archived = customer.archived();
-  out.contacts.assign(customer.contacts().begin(), customer.contacts().end());
-  out.follow_up_ids.insert(customer.follow_up_ids().begin(), customer.follow_up_ids().end());
+  return FromView(customer);
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<std::string>>> GrpcImportBackend::CustomersHolding(
+    const std::vector<HolderQuery>& queries) {
+  std::vector<absl::StatusOr<std::string>> out;
+  out.reserve(queries.size());
+  for (size_t first = 0; first < queries.size(); first += kReadsPerCall) {
+    const size_t last = std::min(queries.size(), first + kReadsPerCall);
+    v1::LookupCustomersRequest request;
+    for (size_t i = first; i < last; ++i) {
+      v1::LookupCustomerRequest* lookup = request.add_lookups();
+      if (queries[i].kind == HolderQuery::kPhone) {
+        lookup->set_phone(queries[i].value);
+      } else {
+        lookup->set_company_name(queries[i].value);
+      }
+    }
+    v1::LookupCustomersResponse response;
+    CRM_RETURN_IF_ERROR(Call(&Stub::LookupCustomers, request, &response));
+    if (static_cast<size_t>(response.results_size()) != last - first) {
+      return absl::InternalError(absl::StrCat("LookupCustomers answered ", response.results_size(),
+                                              " results for ", last - first, " lookups"));
+    }
+    for (const v1::LookupResult& r : response.results()) {
+      if (r.code() == 0) {
+        out.push_back(r.customer_id());
+      } else {
+        out.push_back(absl::Status(static_cast<absl::StatusCode>(r.code()), r.message()));
+      }
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<ExistingCustomer>> GrpcImportBackend::GetCustomers(
+    const std::vector<std::string>& ids) {
+  std::vector<ExistingCustomer> out;
+  out.reserve(ids.size());
+  for (size_t first = 0; first < ids.size(); first += kReadsPerCall) {
+    const size_t last = std::min(ids.size(), first + kReadsPerCall);
+    v1::BatchGetCustomersRequest request;
+    for (size_t i = first; i < last; ++i) request.add_customer_ids(ids[i]);
+    v1::BatchGetCustomersResponse response;
+    absl::Status s = Call(&Stub::BatchGetCustomers, request, &response);
+    if (absl::IsNotFound(s)) {
+      // One of them is gone (the batch fails whole): ask one by one, where
+      // a missing customer is an answer.
+      for (size_t i = first; i < last; ++i) {
+        CRM_ASSIGN_OR_RETURN(ExistingCustomer c, GetCustomer(ids[i]));
+        out.push_back(std::move(c));
+      }
+      continue;
+    }
+    CRM_RETURN_IF_ERROR(s);
+    if (static_cast<size_t>(response.customers_size()) != last - first) {
+      return absl::InternalError(absl::StrCat("BatchGetCustomers answered ",
+                                              response.customers_size(), " customers for ",
+                                              last - first, " ids"));
+    }
+    for (const v1::Customer& c : response.customers()) out.push_back(FromView(c));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<bool>>> GrpcImportBackend::ExecuteAll(
+    const std::vector<BackendCommand>& commands) {
+  std::vector<absl::StatusOr<bool>> out;
+  out.reserve(commands.size());
+  // Targets that failed in an earlier call: their later commands are not
+  // sent, as the server does within one call.
+  absl::flat_hash_map<std::string, absl::Status> failed;
+  for (size_t first = 0; first < commands.size(); first += kCommandsPerCall) {
+    const size_t last = std::min(commands.size(), first + kCommandsPerCall);
+    v1::ExecuteCommandsRequest request;
+    std::vector<size_t> sent;  // request index -> command index
+    for (size_t i = first; i < last; ++i) {
+      out.push_back(false);
+      if (auto it = failed.find(CommandTarget(commands[i])); it != failed.end()) {
+        out.back() = absl::AbortedError(absl::StrCat(
+            "not run: an earlier command for the same target failed (", it->second.message(), ")"));
+        continue;
+      }
+      *request.add_commands() = ToBatched(commands[i]);
+      sent.push_back(i);
+    }
+    if (sent.empty()) continue;
+    v1::ExecuteCommandsResponse response;
+    CRM_RETURN_IF_ERROR(Call(&Stub::ExecuteCommands, request, &response));
+    if (static_cast<size_t>(response.outcomes_size()) != sent.size()) {
+      return absl::InternalError(absl::StrCat("ExecuteCommands answered ", response.outcomes_size(),
+                                              " outcomes for ", sent.size(), " commands"));
+    }
+    for (size_t k = 0; k < sent.size(); ++k) {
+      const v1::CommandOutcome& o = response.outcomes(static_cast<int>(k));
+      const size_t i = sent[k];
+      if (o.code() == 0) {
+        out[i] = !o.response().already_done();
+      } else {
+        out[i] = absl::Status(static_cast<absl::StatusCode>(o.code()), o.message());
+        failed.emplace(CommandTarget(commands[i]), out[i].status());
+      }
+    }
+  }
   return out;
 }
 

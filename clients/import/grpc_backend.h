@@ -1,9 +1,11 @@
 // ImportBackend over crmd's CrmService: the import as `crmctl import
 // --server=HOST:PORT` runs it, while crmd keeps serving everyone else.
 //
-// Lookups are CrmService.LookupCustomer, GetCustomer and GetProduct; each
-// command is its own RPC (RegisterCustomer, LogFollowUp, PlaceOrder, ...),
-// sent with the context's request_id, so a retried or re-run import writes
+// Lookups are CrmService.LookupCustomer, GetCustomer and GetProduct, and in
+// batches LookupCustomers and BatchGetCustomers (1000 per call); a single
+// command is its own RPC (RegisterCustomer, LogFollowUp, PlaceOrder, ...) and
+// a batch is ExecuteCommands (500 per call), each command sent with the
+// context's request_id, so a retried or re-run import writes
 // nothing twice (the server remembers request ids), and with its correlation
 // and causation ids as Tracing. The server records the key's name as the
 // actor and its own clock as the time: CommandContext.actor and now_us are
@@ -24,6 +26,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -67,6 +70,13 @@ class GrpcImportBackend : public ImportBackend {
   absl::StatusOr<bool> Execute(const v1::CommandContext& ctx, const v1::RepCommand& c) override;
   absl::StatusOr<bool> Execute(const v1::CommandContext& ctx, const v1::ProductCommand& c) override;
   absl::StatusOr<bool> Execute(const v1::CommandContext& ctx, const v1::OrderCommand& c) override;
+
+  absl::StatusOr<std::vector<absl::StatusOr<std::string>>> CustomersHolding(
+      const std::vector<HolderQuery>& queries) override;
+  absl::StatusOr<std::vector<ExistingCustomer>> GetCustomers(
+      const std::vector<std::string>& ids) override;
+  absl::StatusOr<std::vector<absl::StatusOr<bool>>> ExecuteAll(
+      const std::vector<BackendCommand>& commands) override;
 
  private:
   template <typename Request, typename Response>

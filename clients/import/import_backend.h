@@ -7,6 +7,7 @@
 
 #include <set>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -28,6 +29,22 @@ struct ExistingCustomer {
   std::set<std::string> follow_up_ids;
 };
 
+// A "who holds this value" question of the batch lookup.
+struct HolderQuery {
+  enum Kind { kPhone, kCompanyName } kind;
+  std::string value;
+};
+
+// One command of a batch: its context (request id) and the command.
+struct BackendCommand {
+  v1::CommandContext ctx;
+  std::variant<v1::CustomerCommand, v1::RepCommand, v1::ProductCommand, v1::OrderCommand> command;
+};
+
+// The aggregate `c` writes ("customer:<id>", "order:<id>", ...): a batch
+// keeps the order of the commands of one target.
+std::string CommandTarget(const BackendCommand& c);
+
 class ImportBackend {
  public:
   virtual ~ImportBackend() = default;
@@ -48,6 +65,26 @@ class ImportBackend {
                                        const v1::ProductCommand& c) = 0;
   virtual absl::StatusOr<bool> Execute(const v1::CommandContext& ctx,
                                        const v1::OrderCommand& c) = 0;
+
+  // The batch forms, which a remote backend sends as few calls (a sheet of
+  // 100,000 rows is otherwise 100,000s of round trips). The defaults call
+  // the single methods one by one.
+  //
+  // One answer per query, in order, each what the single lookup returns
+  // (NotFound if no customer holds it). The outer status is a failure of the
+  // backend itself (unreachable, a read error), not an answer.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<std::string>>> CustomersHolding(
+      const std::vector<HolderQuery>& queries);
+  // GetCustomer of each id, in order.
+  virtual absl::StatusOr<std::vector<ExistingCustomer>> GetCustomers(
+      const std::vector<std::string>& ids);
+  // Runs the commands: those for the same target (customer, order, rep,
+  // product) in the order given, each after the one before it succeeded
+  // (once one fails, the later ones of its target are not run and end
+  // Aborted); different targets possibly concurrently. One result per
+  // command, in order, each what Execute returns. Not atomic.
+  virtual absl::StatusOr<std::vector<absl::StatusOr<bool>>> ExecuteAll(
+      const std::vector<BackendCommand>& commands);
 };
 
 }  // namespace crm::clients
