@@ -108,6 +108,21 @@ absl::Status CheckOwner(const QueryDeps& deps, const Principal& p, const std::st
   return deps.access->CheckRep(p, rep_id, "rep_id");
 }
 
+// The name a person reads in an aging row: the rep's name, or the
+// customer's company (else contact person); the id when there is none.
+std::string GroupName(const QueryDeps& deps, bool by_rep, const std::string& id) {
+  if (deps.handler == nullptr) return id;
+  if (by_rep) {
+    absl::StatusOr<engine::domain::RepState> rep = deps.handler->LoadRep(id);
+    return rep.ok() && rep->exists && !rep->name.empty() ? rep->name : id;
+  }
+  absl::StatusOr<engine::domain::CustomerState> c = deps.handler->LoadCustomer(id);
+  if (!c.ok() || !c->exists) return id;
+  const std::string& name =
+      c->profile.company_name().empty() ? c->profile.contact_person() : c->profile.company_name();
+  return name.empty() ? id : name;
+}
+
 // A request checked field by field. Checking happens before RunQuery's
 // wait for min_position, so a malformed request fails at once rather than
 // after the view catches up (or the deadline passes).
@@ -273,6 +288,8 @@ grpc::ServerUnaryReactor* BalancesServiceImpl::GetAging(grpc::CallbackServerCont
           const std::string& c = row.currency_code;
           v1::AgingRow* out = response->add_rows();
           (by_rep ? out->mutable_rep_id() : out->mutable_customer_id())->assign(row.group_id);
+          (by_rep ? out->mutable_rep_name() : out->mutable_customer_name())
+              ->assign(GroupName(deps_, by_rep, row.group_id));
           out->set_currency_code(c);
           using B = balances::AgingBucket;
           *out->mutable_current() = MoneyOf(c, row.aging.at(B::kCurrent));

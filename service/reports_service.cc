@@ -68,6 +68,25 @@ absl::Status RequireScopeAll(const Principal& p, absl::string_view method) {
       absl::StrCat(method, " covers every customer: it needs scope all"));
 }
 
+// Reports are read by people, who know reps by name; ids stay for scripts.
+// Each response looks a rep up once (the handler caches the streams too).
+class RepNames {
+ public:
+  explicit RepNames(engine::domain::CommandHandler* handler) : handler_(handler) {}
+  const std::string& Of(const std::string& rep_id) {
+    auto [it, inserted] = names_.try_emplace(rep_id, rep_id);
+    if (inserted && handler_ != nullptr) {
+      absl::StatusOr<engine::domain::RepState> rep = handler_->LoadRep(rep_id);
+      if (rep.ok() && rep->exists && !rep->name.empty()) it->second = rep->name;
+    }
+    return it->second;
+  }
+
+ private:
+  engine::domain::CommandHandler* handler_;
+  std::map<std::string, std::string> names_;
+};
+
 v1::CollectionTotal ToProto(const reports::CurrencyTotal& t) {
   v1::CollectionTotal out;
   *out.mutable_amount() = MoneyOf(t.currency_code, t.amount);
@@ -172,9 +191,12 @@ grpc::ServerUnaryReactor* ReportsServiceImpl::GetCollectionReport(
         CRM_ASSIGN_OR_RETURN(reports::CollectionReport report,
                              reports::BuildCollectionReport(*reader, checked.range.from,
                                                             checked.range.to, checked.page));
+        RepNames names(deps_.handler);
         for (const reports::CollectionRow& row : report.rows) {
           if (!rep_id.empty() && row.rep_id != rep_id) continue;
-          ToProto(row, *response->add_rows());
+          v1::CollectionReportRow* out = response->add_rows();
+          ToProto(row, *out);
+          out->set_rep_name(names.Of(row.rep_id));
         }
         for (const reports::RepCollectionTotal& rep : report.by_rep) {
           if (!rep_id.empty() && rep.rep_id != rep_id) continue;
@@ -207,10 +229,12 @@ grpc::ServerUnaryReactor* ReportsServiceImpl::GetRepPerformance(
         CRM_ASSIGN_OR_RETURN(
             std::vector<reports::RepPerformanceRow> rows,
             reports::RepPerformance(*reader, checked.range.from, checked.range.to, checked.period));
+        RepNames names(deps_.handler);
         for (const reports::RepPerformanceRow& row : rows) {
           if (!rep_id.empty() && row.rep_id != rep_id) continue;
           v1::RepPerformanceRow* out = response->add_rows();
           out->set_rep_id(row.rep_id);
+          out->set_rep_name(names.Of(row.rep_id));
           *out->mutable_period_start() = ToDate(row.period_start);
           *out->mutable_period_end() = ToDate(row.period_end);
           out->set_follow_ups(row.follow_ups);

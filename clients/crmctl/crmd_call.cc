@@ -2,9 +2,12 @@
 
 #include <cstdlib>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace crm::clients {
@@ -125,6 +128,53 @@ std::string Pad(const std::string& text, int width) {
     i += bytes;
   }
   return columns >= width ? text + " " : text + std::string(width - columns, ' ');
+}
+
+bool ParseDay(const std::string& text, v1::Date* day) {
+  absl::CivilDay civil;
+  // ParseCivilTime normalises 2026-02-30 to March; a person meant no such day.
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &civil) ||
+      absl::FormatCivilTime(civil) != text) {
+    return false;
+  }
+  day->set_year(static_cast<int32_t>(civil.year()));
+  day->set_month(civil.month());
+  day->set_day(civil.day());
+  return true;
+}
+
+std::string NewRequestId() {
+  absl::BitGen random;
+  return absl::StrFormat("crmctl-%016x", absl::Uniform<uint64_t>(random));
+}
+
+bool ValidRequestId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (const char c : id) {
+    if (c < 0x21 || c > 0x7E) return false;
+  }
+  return true;
+}
+
+bool PrintJsonLineWith(const std::vector<std::pair<std::string, std::string>>& extra,
+                       const google::protobuf::Message& message, FILE* out) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string body;
+  if (!google::protobuf::util::MessageToJsonString(message, &body, options).ok()) return false;
+  std::string line = "{";
+  for (const auto& [name, value] : extra) {
+    // A string Value prints as a JSON string with every escape it needs.
+    google::protobuf::Value quoted;
+    quoted.set_string_value(value);
+    std::string text;
+    if (!google::protobuf::util::MessageToJsonString(quoted, &text).ok()) return false;
+    absl::StrAppend(&line, line.size() > 1 ? "," : "", "\"", name, "\":", text);
+  }
+  // `body` is "{}" or "{...}": keep its fields and its closing brace.
+  absl::StrAppend(&line, line.size() > 1 && body.size() > 2 ? "," : "", body.substr(1));
+  absl::FPrintF(out, "%s\n", line);
+  return true;
 }
 
 }  // namespace crm::clients

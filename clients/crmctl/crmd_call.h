@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "crm/v1/common.pb.h"
@@ -55,6 +57,23 @@ const char* IntentWord(v1::Intent intent);
 // `text` padded to `width` terminal columns (a CJK character counts as two),
 // always followed by at least one space.
 std::string Pad(const std::string& text, int width);
+
+// `text` as a civil date when it is YYYY-MM-DD of a real day.
+bool ParseDay(const std::string& text, v1::Date* day);
+
+// A fresh random request id ("crmctl-" and 16 hex digits) for a command the
+// person did not give one; print it so a retry can pass it again.
+std::string NewRequestId();
+
+// Whether crmd accepts `id` as a request id: 1..128 printable ASCII
+// characters (spaces excluded, which a shell would split anyway).
+bool ValidRequestId(const std::string& id);
+
+// `message` as one line of protobuf JSON like PrintJsonLine, preceded by the
+// string fields `extra` (name, value) that the message lacks, e.g. the id of
+// the customer a CommandResponse is about.
+bool PrintJsonLineWith(const std::vector<std::pair<std::string, std::string>>& extra,
+                       const google::protobuf::Message& message, FILE* out);
 
 }  // namespace crm::clients
 

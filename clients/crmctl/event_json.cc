@@ -41,9 +41,19 @@ std::string JsonQuote(absl::string_view s) {
   return json.substr(9, json.size() - 10);
 }
 
-}  // namespace
+// What a line is made of, whichever API the event was read through.
+struct EventFields {
+  uint64_t position = 0;
+  absl::string_view stream;
+  uint64_t revision = 0;
+  absl::string_view type;
+  std::string id;
+  int64_t recorded_us = 0;
+  const std::string& data;
+  const std::string& metadata;
+};
 
-absl::StatusOr<std::string> EventToJsonLine(const engine::RecordedEvent& event) {
+absl::StatusOr<std::string> JsonLine(const EventFields& event) {
   LinkEventSchemas();
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -60,7 +70,8 @@ absl::StatusOr<std::string> EventToJsonLine(const engine::RecordedEvent& event) 
 
   std::string data_field;
   const google::protobuf::Descriptor* type =
-      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(event.type);
+      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+          std::string(event.type));
   if (type != nullptr) {
     google::protobuf::DynamicMessageFactory factory;
     std::unique_ptr<google::protobuf::Message> message(factory.GetPrototype(type)->New());
@@ -80,8 +91,23 @@ absl::StatusOr<std::string> EventToJsonLine(const engine::RecordedEvent& event) 
       "%Y-%m-%dT%H:%M:%E6SZ", absl::FromUnixMicros(event.recorded_us), absl::UTCTimeZone());
   return absl::StrCat("{\"position\":", event.position, ",\"stream\":", JsonQuote(event.stream),
                       ",\"revision\":", event.revision, ",\"type\":", JsonQuote(event.type),
-                      ",\"id\":\"", event.id.ToString(), "\",\"time\":\"", time,
+                      ",\"id\":\"", event.id, "\",\"time\":\"", time,
                       "\",\"metadata\":", metadata_json, ",", data_field, "}");
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> EventToJsonLine(const engine::RecordedEvent& event) {
+  return JsonLine({event.position, event.stream, event.revision, event.type, event.id.ToString(),
+                   event.recorded_us, event.data, event.metadata});
+}
+
+absl::StatusOr<std::string> EventToJsonLine(const v1::RecordedEvent& event) {
+  // crmd sends the store's microseconds as a Timestamp: nothing is lost.
+  const int64_t recorded_us =
+      event.recorded_time().seconds() * 1000000 + event.recorded_time().nanos() / 1000;
+  return JsonLine({event.position(), event.stream(), event.revision(), event.type(),
+                   event.event_id(), recorded_us, event.data(), event.metadata()});
 }
 
 }  // namespace crm::clients

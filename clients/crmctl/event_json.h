@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "crm/v1/event_store_service.pb.h"
 #include "engine/store/types.h"
 
 namespace crm::clients {
@@ -15,6 +16,10 @@ namespace crm::clients {
 // Returns DataLoss if the event's data or metadata does not parse as its
 // declared type.
 absl::StatusOr<std::string> EventToJsonLine(const engine::RecordedEvent& event);
+
+// The same line for an event read through crmd's EventStoreService, so an
+// export through crmd and one from a stopped store are byte for byte alike.
+absl::StatusOr<std::string> EventToJsonLine(const v1::RecordedEvent& event);
 
 }  // namespace crm::clients
 

@@ -90,6 +90,9 @@ absl::Status WriteXlsx(const std::vector<Sheet>& sheets, const std::string& mone
       for (size_t c = 0; c < cells.size() && c < sheet.columns.size(); ++c) {
         const Column& column = sheet.columns[c];
         if (const std::string* text = std::get_if<std::string>(&cells[c])) {
+          // A blank cell, not an empty string: Excel's filters and COUNTA
+          // treat an empty string as a value.
+          if (text->empty()) continue;
           worksheet_write_string(ws, row, c, text->c_str(), nullptr);
           widths[c] = std::max(widths[c], DisplayWidth(*text));
         } else if (const absl::CivilDay* day = std::get_if<absl::CivilDay>(&cells[c])) {

@@ -26,6 +26,7 @@ struct Column {
 };
 
 // Text, a date, or an integer: minor units for money, a plain count else.
+// Empty text is a blank cell.
 using Cell = std::variant<std::string, absl::CivilDay, int64_t>;
 
 struct Sheet {

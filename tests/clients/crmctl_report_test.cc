@@ -147,6 +147,24 @@ TEST_F(CrmctlReportTest, PerformanceCountsFollowUpsCustomersOrdersAndMoneyPerRep
   EXPECT_THAT(text, HasSubstr("赵敏,2026-02-01,2026-02-28,0,0,0,CNY,0.00,60000.00\r\n"));
 }
 
+TEST_F(CrmctlReportTest, PipelineListsEveryCustomerWithOwnerIntentAndLastContact) {
+  const std::string csv = dir_.path() + "/pipeline.csv";
+  Output r = Report(absl::StrCat("--as-of=2026-06-01 --format=csv --out=", csv), "pipeline");
+  ASSERT_EQ(r.code, 0) << r.text;
+  EXPECT_THAT(r.text, HasSubstr("19 customers"));
+  const std::string text = ReadFile(csv);
+  EXPECT_EQ(text.rfind("\xEF\xBB\xBF客户编号,客户名称,联系人,业务员,意向,跟进次数,最近联系,"
+                       "下次跟进,逾期天数\r\n",
+                       0),
+            0u);
+  // Four calls, the last on 2026-03-21 (有兴趣); no next call planned.
+  EXPECT_THAT(
+      text, ::testing::ContainsRegex("众诚会计师事务所,,rep-[0-9a-f]+,有兴趣,4,2026-03-21,,0\r\n"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("合计")));
+  // --from and --to are for the other reports.
+  EXPECT_EQ(Report("--from=2026-01-01 --format=csv --out=x.csv", "pipeline").code, 2);
+}
+
 TEST_F(CrmctlReportTest, OneRepsReportAndBadArgumentsAreHandled) {
   const std::string csv = dir_.path() + "/li.csv";
   Output r = Report(absl::StrCat("--from=2026-01-01 --rep=李娜 --format=csv --out=", csv));
