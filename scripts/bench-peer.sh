@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark against PostgreSQL (issue 7), in one command: builds
 # crm_peer_bench, measures the disk's own fsync rate (pg_test_fsync), runs
-# crm-engine embedded, a private PostgreSQL 15 and raw RocksDB side by side,
-# and writes a results folder:
+# crm-engine embedded, crm-engine over gRPC (in-process crmd), a private
+# PostgreSQL 15 and raw RocksDB side by side — durable appends, reading a
+# stream, reading the global log, a catch-up consumer, and building the
+# balances view from scratch (crm-engine's BalancesProjection vs set-based
+# SQL over jsonb messages, both checked against the log's totals) — and
+# writes a results folder:
 #   table.md     the Markdown table and the goal lines (what the README shows)
 #   results.csv  every repetition's raw numbers
-#   chart.png    throughput against writers (gnuplot), median with min-max bars
+#   chart.png    append throughput against writers (gnuplot), median with
+#                min-max bars
 #   chart.dat    the chart's data; fsync.txt the disk probe; run.log progress
 #
 #   scripts/bench-peer.sh [--quick] [--out DIR] [-- extra crm_peer_bench flags]
@@ -86,7 +91,8 @@ status=0
   >"$out/table.md" 2> >(tee "$out/run.log" >&2) || status=$?
 cat "$out/table.md"
 
-if [[ -s "$out/chart.dat" ]]; then
+# Only when there are append rows to plot (chart.dat always has its header).
+if [[ -s "$out/chart.dat" ]] && grep -qv '^#' "$out/chart.dat"; then
   gnuplot <<EOF
 set terminal pngcairo size 1200,500 font "sans,10"
 set output "$out/chart.png"

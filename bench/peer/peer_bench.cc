@@ -8,19 +8,28 @@
 // runs every append row (events per call x writers) against the systems
 // back to back, each on a fresh store / table, rotating which goes
 // first so a drifting disk or a neighbour's compile does not always hit the
-// same system; then loads the same 200k events into each storage system
-// (not crm-engine-grpc: the read rows compare storage) and runs the read
-// rows the same way. The table gives min / median / max over repetitions.
+// same system; then loads the same 200k events into each system (for
+// crm-engine-grpc a store that an in-process crmd then serves: grpc_reads.h)
+// and runs the read rows the same way (peer_reads.h); then builds the
+// balances view from scratch (balances_rebuild.h): the same generated order /
+// payment history in the engine's log and, as jsonb, in a Message DB
+// `messages` table; crm-engine rebuilds the real BalancesProjection with the
+// ProjectionRunner, PostgreSQL runs one set-based INSERT ... SELECT ...
+// GROUP BY; both durable at the end, both checked against totals folded from
+// the log (a mismatch fails the row). The table gives min / median / max
+// over repetitions.
 //
 // Timing is a measurement, not a test: this is deliberately not in CTest.
 //
 //   crm_peer_bench [--quick] [--reps=3] [--duration=2s] [--csv=FILE]
 //                  [--chart_data=FILE] [--threads=1,8,64] [--events_per_append=1,10]
+//                  [--balances_orders=100000]
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,7 +49,9 @@
 #include "bench/append_targets.h"
 #include "bench/bench_dir.h"
 #include "bench/load_runner.h"
+#include "bench/peer/balances_rebuild.h"
 #include "bench/peer/grpc_append_target.h"
+#include "bench/peer/grpc_reads.h"
 #include "bench/peer/machine.h"
 #include "bench/peer/peer_reads.h"
 #include "bench/peer/peer_report.h"
@@ -60,19 +71,23 @@ ABSL_FLAG(std::vector<std::string>, events_per_append, std::vector<std::string>(
           "Events per append call.");
 ABSL_FLAG(std::vector<std::string>, systems,
           std::vector<std::string>({"crm-engine", "crm-engine-grpc", "postgresql", "raw-rocksdb"}),
-          "Systems to run (crm-engine-grpc: append rows only).");
+          "Systems to run (the balances rows: crm-engine and postgresql only).");
 ABSL_FLAG(bool, appends, true, "Run the append rows.");
 ABSL_FLAG(bool, reads, true, "Run the read rows.");
 ABSL_FLAG(uint64_t, read_events, 200'000, "Events in the log for the read rows.");
 ABSL_FLAG(uint64_t, stream_events, 10'000, "Events in the stream the stream read reads.");
+ABSL_FLAG(bool, balances, true, "Run the balances-view rebuild rows.");
+ABSL_FLAG(uint64_t, balances_orders, 100'000,
+          "Orders in the balances history (about 4.3 events each, with their customers).");
 ABSL_FLAG(std::string, pg_bin, "/usr/lib/postgresql/15/bin", "PostgreSQL server binaries.");
 ABSL_FLAG(bool, pg_unix_socket, false,
           "Connect to PostgreSQL over its Unix socket instead of TCP 127.0.0.1.");
 ABSL_FLAG(std::string, csv, "", "Write every repetition's numbers to this CSV file.");
 ABSL_FLAG(std::string, chart_data, "", "Write the append rows' summary for gnuplot here.");
 ABSL_FLAG(bool, quick, false,
-          "Smoke mode: 2 repetitions, 0.3 s windows, 20,000-event log, unless those flags are "
-          "given explicitly. The numbers are not meaningful.");
+          "Smoke mode: 2 repetitions, 0.3 s windows, 20,000-event log, 5,000 orders for the "
+          "balances rows, unless those flags are given explicitly. The numbers are not "
+          "meaningful.");
 
 namespace crm::bench {
 namespace {
@@ -98,6 +113,7 @@ void ApplyQuick(int argc, char** argv) {
     absl::SetFlag(&FLAGS_read_window, absl::Milliseconds(200));
   }
   if (!Given(argc, argv, "read_events")) absl::SetFlag(&FLAGS_read_events, 20'000);
+  if (!Given(argc, argv, "balances_orders")) absl::SetFlag(&FLAGS_balances_orders, 5'000);
 }
 
 bool ParseInts(const std::vector<std::string>& texts, const char* flag, std::vector<int>& out) {
@@ -217,6 +233,93 @@ Sample ToSample(const std::string& workload, const std::string& system, int rep,
   s.cpu_pct = 100 * r->cpu_seconds / r->seconds;
   s.other_cpu_pct = 100 * r->other_cpu_seconds / r->seconds;
   return s;
+}
+
+// The balances rows: one history, loaded once into each system, then one
+// build from an empty view per system and repetition, rotating who goes
+// first. A build whose view disagrees with the log's totals is an error.
+void RunBalances(const Context& ctx, const std::vector<std::string>& systems, int reps, int& turn,
+                 PeerReport& report, const std::function<void(const Sample&)>& progress) {
+  std::vector<std::string> runs;
+  for (const std::string& s : systems) {
+    if (s == kEngine || s == kPostgres) runs.push_back(s);
+  }
+  if (runs.empty()) return;
+  auto fail = [&](const std::string& system, int rep, const absl::Status& status) {
+    Sample s;
+    s.workload = "balances";
+    s.system = system;
+    s.rep = rep;
+    s.errors = 1;
+    s.note = status.ToString();
+    progress(s);
+    report.Add(std::move(s));
+  };
+  absl::StatusOr<std::unique_ptr<BalancesBench>> bench =
+      BalancesBench::Open(ctx.dir->NewChild("balances-log"), absl::GetFlag(FLAGS_balances_orders));
+  if (!bench.ok()) {
+    for (const std::string& system : runs) fail(system, 0, bench.status());
+    return;
+  }
+  absl::FPrintF(stderr, "  balances: generated %d events in %.1f s (sync off); log: %s\n",
+                (*bench)->events(), (*bench)->load_seconds(), (*bench)->reference().ToString());
+  if (std::find(runs.begin(), runs.end(), kPostgres) != runs.end()) {
+    absl::StatusOr<double> load = (*bench)->LoadPostgres(ctx.pg->conninfo());
+    if (!load.ok()) {
+      fail(kPostgres, 0, load.status());
+      runs.erase(std::find(runs.begin(), runs.end(), kPostgres));
+    } else {
+      absl::FPrintF(stderr, "  balances: postgresql: copied into messages (jsonb) in %.1f s\n",
+                    *load);
+    }
+  }
+  auto build = [&](const std::string& system) -> absl::StatusOr<RebuildSample> {
+    if (system == kPostgres) return (*bench)->RebuildPostgres(ctx.pg_uid);
+    const std::string views = ctx.dir->NewChild("balances-views");
+    absl::StatusOr<RebuildSample> r = (*bench)->RebuildEngine(views);
+    ctx.dir->RemoveChild(views);
+    SettleFileSystem(ctx.dir->path());
+    return r;
+  };
+  // One untimed build each first: the log's pages and the server's buffers
+  // are then as warm for the first repetition as for the others.
+  for (auto it = runs.begin(); it != runs.end();) {
+    absl::StatusOr<RebuildSample> warm = build(*it);
+    if (warm.ok()) {
+      ++it;
+      continue;
+    }
+    fail(*it, 0, warm.status());
+    it = runs.erase(it);
+  }
+  for (int rep = 1; rep <= reps; ++rep) {
+    for (const std::string& system : Rotated(runs, turn++)) {
+      absl::StatusOr<RebuildSample> r = build(system);
+      if (!r.ok()) {
+        fail(system, rep, r.status());
+        continue;
+      }
+      Sample s;
+      s.workload = "balances";
+      s.system = system;
+      s.rep = rep;
+      const double seconds = r->seconds > 0 ? r->seconds : 1e-9;
+      s.events_per_s = r->events / seconds;
+      s.cpu_pct = 100 * r->cpu_seconds / seconds;
+      s.other_cpu_pct = 100 * r->other_cpu_seconds / seconds;
+      if (r->totals != (*bench)->reference()) {
+        s.errors = 1;
+        s.note = absl::StrCat("MISMATCH: view has ", r->totals.ToString(), "; the log has ",
+                              (*bench)->reference().ToString());
+      }
+      progress(s);
+      if (system == kEngine) {
+        absl::FPrintF(stderr, "        %s: %.2f s, of which %.3f s the views' fdatasync\n", system,
+                      r->seconds, r->sync_seconds);
+      }
+      report.Add(std::move(s));
+    }
+  }
 }
 
 void PrintHeader(const Context& ctx, const std::vector<std::string>& systems) {
@@ -356,12 +459,11 @@ int Main(int argc, char** argv) {
     shape.payload = &payload;
     std::vector<std::pair<std::string, std::unique_ptr<ReadTarget>>> targets;
     for (const std::string& system : systems) {
-      // The read rows compare storage; over gRPC only appends are measured.
-      if (system == kEngineGrpc) continue;
       absl::StatusOr<std::unique_ptr<ReadTarget>> t =
-          system == kPostgres ? OpenPgReads(pg->conninfo(), shape)
-          : system == kEngine ? OpenEngineReads(ctx.dir->NewChild("engine-read"), shape)
-                              : OpenRawReads(ctx.dir->NewChild("raw-read"), shape);
+          system == kPostgres     ? OpenPgReads(pg->conninfo(), shape)
+          : system == kEngine     ? OpenEngineReads(ctx.dir->NewChild("engine-read"), shape)
+          : system == kEngineGrpc ? OpenGrpcReads(ctx.dir->NewChild("grpc-read"), shape)
+                                  : OpenRawReads(ctx.dir->NewChild("raw-read"), shape);
       if (!t.ok()) {
         absl::FPrintF(stderr, "! %s: loading the read data failed: %s\n", system,
                       t.status().ToString());
@@ -397,14 +499,26 @@ int Main(int argc, char** argv) {
     }
   }
 
+  if (absl::GetFlag(FLAGS_balances)) RunBalances(ctx, systems, reps, turn, report, progress);
+
   absl::PrintF("\n");
   report.PrintTable(stdout);
   absl::PrintF(
       "\nevents/s: median over repetitions, min – max beside it. Latency: per append call "
       "(append rows) or per page of 1000 events (read rows), median of the repetitions' "
       "percentiles. vs engine: median events/s over crm-engine's. cpu %%: the system's CPU "
-      "(PostgreSQL: client + server processes), 100 = one core; other cpu %%: the rest of the "
-      "machine in the same window (other engineers' compiles).\n\n");
+      "(PostgreSQL: client + server processes; crm-engine-grpc: client and server, one "
+      "process), 100 = one core; other cpu %%: the rest of the machine in the same window "
+      "(other engineers' compiles).\n"
+      "Balances rows: events/s = every event of the log (orders, payments, reversals, "
+      "cancellations, customers, merges) / wall time from an empty view to a durable one, one "
+      "build per repetition; no latency. crm-engine: ProjectionRunner + BalancesProjection to "
+      "the last event, then fdatasync of the views database (the runner writes views without "
+      "fsync: they are rebuilt from the durable log). PostgreSQL: one transaction, CREATE "
+      "TABLE + INSERT ... SELECT ... GROUP BY over the jsonb messages + primary key and "
+      "customer / rep indexes, COMMIT. The engine's rows hold the plan and every payment "
+      "with its date (aging as of any day); the SQL view only the sums. Both are checked "
+      "against totals folded from the log.\n\n");
   if (!absl::GetFlag(FLAGS_quick)) report.PrintGoals(stdout);
 
   bool failed = false;

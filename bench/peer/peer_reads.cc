@@ -25,7 +25,7 @@ using engine::Direction;
 using engine::EventStore;
 using engine::RecordedEvent;
 
-constexpr char kEventType[] = "bench.v1.Appended";
+constexpr const char* kEventType = kReadEventType;
 constexpr uint64_t kChunk = 100;
 
 int64_t NowNs() {
@@ -361,8 +361,7 @@ void LapTimer::Lap() {
   last_ns_ = now;
 }
 
-absl::StatusOr<std::unique_ptr<ReadTarget>> OpenEngineReads(const std::string& path,
-                                                            const ReadShape& shape) {
+absl::StatusOr<double> LoadEngineLog(const std::string& path, const ReadShape& shape) {
   engine::StoreOptions options;
   options.path = path;
   options.sync_writes = false;
@@ -383,13 +382,22 @@ absl::StatusOr<std::unique_ptr<ReadTarget>> OpenEngineReads(const std::string& p
     return (*store)->Append(std::move(request)).status();
   });
   if (!s.ok()) return s;
-  const double load = SecondsSince(start);
+  return SecondsSince(start);
+}
+
+std::string ReadTargetStreamName(const ReadShape& shape) { return StreamName(TargetStream(shape)); }
+
+absl::StatusOr<std::unique_ptr<ReadTarget>> OpenEngineReads(const std::string& path,
+                                                            const ReadShape& shape) {
+  absl::StatusOr<double> load = LoadEngineLog(path, shape);
+  if (!load.ok()) return load.status();
   // Reopen so reads see the store as a restarted process would, with sync on.
-  store->reset();
+  engine::StoreOptions options;
+  options.path = path;
   options.sync_writes = true;
-  store = EventStore::Open(options);
+  absl::StatusOr<std::unique_ptr<EventStore>> store = EventStore::Open(options);
   if (!store.ok()) return store.status();
-  return std::make_unique<EngineReads>(std::move(*store), shape, load);
+  return std::make_unique<EngineReads>(std::move(*store), shape, *load);
 }
 
 absl::StatusOr<std::unique_ptr<ReadTarget>> OpenRawReads(const std::string& path,

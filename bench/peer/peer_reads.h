@@ -4,12 +4,15 @@
 // round-robin so a stream's events are spread over the log.
 //
 //  * read a stream: one stream forwards from its start, `page` events a call
-//    (engine ReadStream; PG the Message DB get_stream_messages query on the
-//    (stream, position) index; raw: a prefix scan of values kept per stream);
-//  * read the global log from 0, `page` events a call (engine ReadAll; PG a
+//    (engine ReadStream, over gRPC EventStoreService.ReadStream; PG the Message DB
+//    get_stream_messages query on the (stream, position) index; raw: a prefix scan of values kept
+//    per stream);
+//  * read the global log from 0, `page` events a call (engine ReadAll, over
+//    gRPC EventStoreService.ReadAll; PG a
 //    keyset page on global_position; raw: an iterator over the log keys);
 //  * catch-up consumer: from position 0 until it is told it has reached the
-//    end (engine Subscribe until kCaughtUp; PG polling the global-log query
+//    end (engine Subscribe until kCaughtUp, over gRPC the Subscribe server
+//    stream until its caught_up message; PG polling the global-log query
 //    until a page comes back short, then one more empty poll, as a Message DB
 //    consumer does — LISTEN/NOTIFY would only wake a consumer already at the
 //    end, it does not help to catch up; raw: not run, an iterator *is* its
@@ -80,6 +83,16 @@ absl::StatusOr<std::unique_ptr<ReadTarget>> OpenRawReads(const std::string& path
                                                          const ReadShape& shape);
 absl::StatusOr<std::unique_ptr<ReadTarget>> OpenPgReads(const std::string& conninfo,
                                                         const ReadShape& shape);
+
+// The engine's load on its own, for targets that open the store another way
+// (crmd over gRPC, grpc_reads.h): writes a fresh store at `path`, closes it
+// and returns the seconds the load took.
+absl::StatusOr<double> LoadEngineLog(const std::string& path, const ReadShape& shape);
+
+// The stream every system's stream read reads, and the event type of every
+// loaded event.
+std::string ReadTargetStreamName(const ReadShape& shape);
+inline constexpr char kReadEventType[] = "bench.v1.Appended";
 
 struct ReadSample {
   uint64_t events = 0;

@@ -23,13 +23,14 @@ inline constexpr char kPostgres[] = "postgresql";
 inline constexpr char kRaw[] = "raw-rocksdb";
 
 struct Sample {
-  std::string workload;       // "append", "read-stream", "read-log", "catch-up"
+  // "append", "read-stream", "read-log", "catch-up", "balances"
+  std::string workload;
   std::string system;         // kEngine, kEngineGrpc, kPostgres, kRaw
   int events_per_append = 0;  // append rows only
   int writers = 0;            // append rows only
   int rep = 0;
   double events_per_s = 0;
-  double p50_us = 0, p99_us = 0;  // per append call; per page of reads
+  double p50_us = 0, p99_us = 0;  // per append call; per page of reads; none for balances
   double cpu_pct = 0;             // the system's CPU (100 = one core)
   double other_cpu_pct = 0;       // everything else on the machine
   uint64_t errors = 0;
