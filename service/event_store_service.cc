@@ -14,6 +14,7 @@ namespace crm::service {
 namespace {
 
 constexpr std::initializer_list<Role> kEventReaders = {ROLE_ADMIN, ROLE_ANALYTICS};
+constexpr uint32_t kMaxEventsPerMessage = 1000;
 
 size_t Limit(uint32_t asked) {
   if (asked == 0) return kDefaultReadLimit;
@@ -156,6 +157,10 @@ grpc::ServerWriteReactor<v1::SubscribeResponse>* EventStoreServiceImpl::Subscrib
   absl::StatusOr<Principal> p = gate_->Admit(*context);
   absl::Status status = p.status();
   if (status.ok()) status = AccessControl::RequireRole(*p, kEventReaders, "Subscribe");
+  if (status.ok() && request->max_events_per_message() > kMaxEventsPerMessage) {
+    status = absl::InvalidArgumentError(
+        absl::StrCat("max_events_per_message: at most ", kMaxEventsPerMessage));
+  }
   if (status.ok()) status = subscriptions_->Reserve();
   if (!status.ok()) return new FailedSubscribe(status);
 
@@ -172,7 +177,8 @@ grpc::ServerWriteReactor<v1::SubscribeResponse>* EventStoreServiceImpl::Subscrib
     }
     return new FailedSubscribe(error);
   }
-  return new SubscribeReactor(std::move(*subscription), subscriptions_);
+  return new SubscribeReactor(std::move(*subscription), subscriptions_,
+                              std::max<uint32_t>(1, request->max_events_per_message()));
 }
 
 }  // namespace crm::service

@@ -1,5 +1,6 @@
 #include "service/subscribe_reactor.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -54,8 +55,10 @@ int SubscriptionRegistry::live() const {
 }
 
 SubscribeReactor::SubscribeReactor(std::unique_ptr<engine::Subscription> subscription,
-                                   SubscriptionRegistry* registry)
-    : subscription_(std::move(subscription)), registry_(registry) {
+                                   SubscriptionRegistry* registry, uint32_t max_events_per_message)
+    : subscription_(std::move(subscription)),
+      registry_(registry),
+      max_events_per_message_(max_events_per_message) {
   registry_->Add(this);
   // The thread starts last: it may finish the call, and OnDone then needs
   // thread_ set.
@@ -109,6 +112,34 @@ bool SubscribeReactor::AwaitWrite() {
   return write_ok_ && !cancelled_;
 }
 
+engine::Position SubscribeReactor::FillBatch(engine::RecordedEvent first,
+                                             std::optional<engine::SubscriptionMessage>* held,
+                                             absl::Status* end) {
+  constexpr size_t kMaxBatchBytes = 1 << 20;
+  v1::EventBatch* batch = message_.mutable_events();
+  engine::Position resume = first.position + 1;
+  size_t bytes = first.data.size() + first.metadata.size();
+  ToProto(first, batch->add_events());
+  while (static_cast<uint32_t>(batch->events_size()) < max_events_per_message_ &&
+         bytes < kMaxBatchBytes) {
+    // Only what is ready now: a past deadline never waits.
+    absl::StatusOr<engine::SubscriptionMessage> more = subscription_->Next(absl::InfinitePast());
+    if (absl::IsDeadlineExceeded(more.status())) break;
+    if (!more.ok()) {
+      *end = more.status();  // after this batch is sent
+      break;
+    }
+    if (more->kind != engine::SubscriptionMessage::Kind::kEvent) {
+      *held = *std::move(more);
+      break;
+    }
+    bytes += more->event.data.size() + more->event.metadata.size();
+    resume = more->event.position + 1;
+    ToProto(more->event, batch->add_events());
+  }
+  return resume;
+}
+
 void SubscribeReactor::Loop() {
   {
     absl::MutexLock lock(&mu_);  // the constructor has finished
@@ -116,9 +147,16 @@ void SubscribeReactor::Loop() {
   absl::Status end;
   engine::Position resume = 0;
   bool have_resume = false;
-  while (true) {
-    absl::StatusOr<engine::SubscriptionMessage> next =
-        subscription_->Next(absl::Now() + absl::Seconds(1));
+  // A message the cursor gave while a batch was being filled: sent next.
+  std::optional<engine::SubscriptionMessage> held;
+  while (end.ok()) {
+    absl::StatusOr<engine::SubscriptionMessage> next;
+    if (held) {
+      next = *std::move(held);
+      held.reset();
+    } else {
+      next = subscription_->Next(absl::Now() + absl::Seconds(1));
+    }
     if (absl::IsDeadlineExceeded(next.status())) continue;
     if (!next.ok()) {
       end = next.status();
@@ -127,8 +165,12 @@ void SubscribeReactor::Loop() {
     message_.Clear();
     switch (next->kind) {
       case engine::SubscriptionMessage::Kind::kEvent:
-        ToProto(next->event, message_.mutable_event());
-        resume = next->event.position + 1;
+        if (max_events_per_message_ <= 1) {
+          ToProto(next->event, message_.mutable_event());
+          resume = next->event.position + 1;
+          break;
+        }
+        resume = FillBatch(std::move(next->event), &held, &end);
         break;
       case engine::SubscriptionMessage::Kind::kCheckpoint:
         message_.mutable_checkpoint()->set_position(next->position);

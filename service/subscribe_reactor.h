@@ -3,7 +3,10 @@
 //
 // Each subscription owns one thread that pulls from the store's cursor
 // (engine/store/subscription.h) and writes to the client with exactly one
-// write in flight: it waits for OnWriteDone before pulling the next event. A
+// write in flight: it waits for OnWriteDone before pulling the next message.
+// A message is one event, or with max_events_per_message > 1 the events the
+// cursor has ready at once, up to that many and ~1 MiB (the per-message
+// hand-off between this thread and gRPC's costs far more than an event). A
 // slow client therefore only stalls its own thread and cursor; the store
 // holds no buffer for it and appends never wait for it. A thread per live
 // subscription is bounded by the registry's limit.
@@ -13,7 +16,9 @@
 #ifndef CRM_SERVICE_SUBSCRIBE_REACTOR_H_
 #define CRM_SERVICE_SUBSCRIBE_REACTOR_H_
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
@@ -61,7 +66,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResp
   // Starts delivering at once. REQUIRES: a slot reserved in `registry`.
   // Deletes itself when the call is done.
   SubscribeReactor(std::unique_ptr<engine::Subscription> subscription,
-                   SubscriptionRegistry* registry);
+                   SubscriptionRegistry* registry, uint32_t max_events_per_message = 1);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -70,6 +75,11 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResp
  private:
   friend class SubscriptionRegistry;
   void Loop();
+  // Fills message_ with `first` and the events the cursor has ready after it;
+  // a non-event message met on the way goes to `held`, an error to `end`.
+  // Returns the position after the last event added.
+  engine::Position FillBatch(engine::RecordedEvent first,
+                             std::optional<engine::SubscriptionMessage>* held, absl::Status* end);
   // Ends the call with UNAVAILABLE (server shutting down).
   void Shutdown();
   // Waits until the write in flight is done; false if it failed or the call
@@ -78,6 +88,7 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<v1::SubscribeResp
 
   std::unique_ptr<engine::Subscription> subscription_;
   SubscriptionRegistry* registry_;
+  const uint32_t max_events_per_message_;
   v1::SubscribeResponse message_;  // the write in flight
 
   absl::Mutex mu_;

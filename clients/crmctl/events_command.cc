@@ -177,6 +177,9 @@ int RunEventsTail(const Crmd& crmd, const EventsTailOptions& o, std::FILE* out, 
   request.set_from_position(o.from);
   request.set_event_type_prefix(o.type_prefix);
   request.set_stream_prefix(o.stream_prefix);
+  // A backlog arrives many events per message (far faster); live events
+  // still come as soon as they commit.
+  request.set_max_events_per_message(1000);
 
   // Every event below `next` has been printed or did not match: where to
   // resume.
@@ -199,6 +202,17 @@ int RunEventsTail(const Crmd& crmd, const EventsTailOptions& o, std::FILE* out, 
           }
           next = message.event().position() + 1;
           ++printed;
+          break;
+        case v1::SubscribeResponse::kEvents:
+          for (const v1::RecordedEvent& e : message.events().events()) {
+            if (o.limit != 0 && printed >= o.limit) break;
+            if (!PrintEvent(e, out, err)) {
+              failed_output = true;
+              break;
+            }
+            next = e.position() + 1;
+            ++printed;
+          }
           break;
         case v1::SubscribeResponse::kCheckpoint:
           next = std::max(next, message.checkpoint().position());

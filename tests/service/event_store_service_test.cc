@@ -175,12 +175,18 @@ struct Received {
   std::vector<uint64_t> positions;
   bool caught_up = false;
   uint64_t last_checkpoint = 0;
+  int largest_batch = 0;  // events in the largest `events` message
 };
 
 void ReadEvents(grpc::ClientReader<v1::SubscribeResponse>* reader, size_t want, Received* out) {
   v1::SubscribeResponse message;
   while (out->positions.size() < want && reader->Read(&message)) {
     if (message.has_event()) out->positions.push_back(message.event().position());
+    for (const v1::RecordedEvent& e : message.events().events()) {
+      out->positions.push_back(e.position());
+    }
+    if (message.has_events())
+      out->largest_batch = std::max(out->largest_batch, message.events().events_size());
     if (message.has_caught_up()) out->caught_up = true;
     if (message.has_checkpoint()) out->last_checkpoint = message.checkpoint().position();
   }
@@ -268,6 +274,57 @@ TEST_F(EventStoreServiceTest, AConsumerThatDisconnectsResumesWithoutGapOrDuplica
   ASSERT_EQ(seen.size(), static_cast<size_t>(kEvents));
   for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i], i) << "at " << i;
   EXPECT_GT(sessions, 3);
+}
+
+TEST_F(EventStoreServiceTest, BatchedMessagesCatchUpInOrderThenDeliverLiveEventsAndResume) {
+  for (int i = 0; i < 10; ++i) AppendOk(absl::StrCat("order-", i), 25);  // positions 0..249
+  v1::SubscribeRequest request;
+  request.set_max_events_per_message(100);
+  auto context = As(kAnalytics);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+  auto reader = events_->Subscribe(context.get(), request);
+  Received got;
+  ReadEvents(reader.get(), 250, &got);
+  ASSERT_EQ(got.positions.size(), 250u);
+  for (size_t i = 0; i < got.positions.size(); ++i) ASSERT_EQ(got.positions[i], i) << "at " << i;
+  EXPECT_GT(got.largest_batch, 1) << "stored events come several per message";
+  EXPECT_LE(got.largest_batch, 100);
+  v1::SubscribeResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  ASSERT_TRUE(message.has_caught_up()) << message.ShortDebugString();
+  EXPECT_EQ(message.caught_up().position(), 250u);
+
+  AppendOk("order-x", 3);
+  ReadEvents(reader.get(), 253, &got);
+  EXPECT_EQ(got.positions.back(), 252u);
+  context->TryCancel();
+  reader->Finish();
+
+  // Resuming from the middle of a batch gives the rest, no more, no less.
+  v1::SubscribeRequest resume;
+  resume.set_from_position(120);
+  resume.set_max_events_per_message(1000);
+  auto again_context = As(kAnalytics);
+  auto again = events_->Subscribe(again_context.get(), resume);
+  Received rest;
+  ReadEvents(again.get(), 133, &rest);
+  ASSERT_EQ(rest.positions.size(), 133u);
+  EXPECT_EQ(rest.positions.front(), 120u);
+  EXPECT_EQ(rest.positions.back(), 252u);
+  again_context->TryCancel();
+  again->Finish();
+}
+
+TEST_F(EventStoreServiceTest, MoreThanAThousandEventsPerMessageIsInvalidArgument) {
+  v1::SubscribeRequest request;
+  request.set_max_events_per_message(1001);
+  auto context = As(kAnalytics);
+  auto reader = events_->Subscribe(context.get(), request);
+  v1::SubscribeResponse message;
+  EXPECT_FALSE(reader->Read(&message));
+  grpc::Status s = reader->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(s);
+  EXPECT_THAT(s.error_message(), ::testing::HasSubstr("max_events_per_message"));
 }
 
 TEST_F(EventStoreServiceTest, SubscriptionsBeyondTheLimitAreResourceExhausted) {
