@@ -16,6 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "engine/status_macros.h"
+#include "engine/store/rocks_thread.h"
 #include "projections/view_keys.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
@@ -192,7 +193,10 @@ class RunnerImpl final : public ProjectionRunner {
       published_.resize(slots_.size());
       for (size_t i = 0; i < slots_.size(); ++i) PublishLocked(i);
     }
-    thread_ = std::thread([this] { Loop(); });
+    thread_ = std::thread([this] {
+      engine::StopRocksPerfCounting();
+      Loop();
+    });
     return absl::OkStatus();
   }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/store/rocks_thread.h"
 #include "service/event_proto.h"
 #include "service/status_mapping.h"
 
@@ -63,7 +64,10 @@ SubscribeReactor::SubscribeReactor(std::unique_ptr<engine::Subscription> subscri
   // The thread starts last: it may finish the call, and OnDone then needs
   // thread_ set.
   absl::MutexLock lock(&mu_);
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    engine::StopRocksPerfCounting();
+    Loop();
+  });
 }
 
 void SubscribeReactor::OnWriteDone(bool ok) {

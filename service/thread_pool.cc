@@ -2,12 +2,19 @@
 
 #include <utility>
 
+#include "engine/store/rocks_thread.h"
+
 namespace crm::service {
 
 ThreadPool::ThreadPool(int threads) {
   if (threads < 1) threads = 1;
   threads_.reserve(threads);
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      engine::StopRocksPerfCounting();
+      Loop();
+    });
+  }
 }
 
 ThreadPool::~ThreadPool() { Stop(); }

@@ -9,6 +9,7 @@
 #include "engine/store/keyspace.h"
 #include "engine/store/record.h"
 #include "engine/store/rocks_glue.h"
+#include "engine/store/rocks_thread.h"
 #include "engine/store/validation.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/convenience.h"
@@ -37,8 +38,14 @@ absl::StatusOr<std::unique_ptr<EventStore>> EventStoreImpl::OpenImpl(const Store
   if (options.path.empty()) return absl::InvalidArgumentError("store path is empty");
   std::unique_ptr<EventStoreImpl> store(new EventStoreImpl(options));
   CRM_RETURN_IF_ERROR(store->OpenDb());
-  store->writer_ = std::thread([s = store.get()] { s->WriterLoop(); });
-  store->syncer_ = std::thread([s = store.get()] { s->SyncerLoop(); });
+  store->writer_ = std::thread([s = store.get()] {
+    StopRocksPerfCounting();
+    s->WriterLoop();
+  });
+  store->syncer_ = std::thread([s = store.get()] {
+    StopRocksPerfCounting();
+    s->SyncerLoop();
+  });
   return std::unique_ptr<EventStore>(std::move(store));
 }
 
