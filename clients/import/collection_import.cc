@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "engine/status_macros.h"
 
 namespace crm::clients {
 namespace {
@@ -47,9 +48,31 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
     return it != options.rep_ids.end() ? it->second : StableId("rep", {name});
   };
 
-  // Resolve: reads only.
-  absl::flat_hash_map<std::string, absl::StatusOr<std::string>> customers;  // name -> id
-  absl::flat_hash_map<std::string, bool> products;                          // id -> available
+  // Resolve: reads only. Each customer name and each customer found is
+  // looked up once, all in batches (a few calls through crmd).
+  std::vector<std::string> names;  // distinct customer keys, first-seen order
+  absl::flat_hash_map<std::string, size_t> name_index;
+  std::vector<HolderQuery> queries;
+  for (const PlannedCollection& row : plan.rows) {
+    if (name_index.try_emplace(row.customer_key, names.size()).second) {
+      names.push_back(row.customer_key);
+      queries.push_back({HolderQuery::kCompanyName, row.customer_name});
+    }
+  }
+  CRM_ASSIGN_OR_RETURN(std::vector<absl::StatusOr<std::string>> holders,
+                       backend.CustomersHolding(queries));
+  if (holders.size() != queries.size()) {
+    return absl::InternalError("the customer lookup answered a different number of results");
+  }
+  std::vector<std::string> found_ids;
+  absl::flat_hash_map<std::string, size_t> found_index;  // id -> position in found_ids
+  for (const absl::StatusOr<std::string>& h : holders) {
+    if (h.ok() && found_index.try_emplace(*h, found_ids.size()).second) found_ids.push_back(*h);
+  }
+  absl::StatusOr<std::vector<ExistingCustomer>> existing = backend.GetCustomers(found_ids);
+  if (!existing.ok()) return Interrupted(existing.status(), "reading the customers found");
+
+  absl::flat_hash_map<std::string, bool> products;  // id -> available
   std::vector<std::string> customer_of(plan.rows.size());
   std::vector<bool> ok(plan.rows.size(), true);
   for (size_t i = 0; i < plan.rows.size(); ++i) {
@@ -59,25 +82,18 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
           RowProblem{row.line, std::move(column), std::move(value), std::move(reason)});
       ok[i] = false;
     };
-    auto c = customers.find(row.customer_key);
-    if (c == customers.end()) {
-      c = customers.emplace(row.customer_key, backend.CustomerHoldingCompanyName(row.customer_name))
-              .first;
-    }
-    if (c->second.ok()) {
-      absl::StatusOr<ExistingCustomer> existing = backend.GetCustomer(*c->second);
-      if (!existing.ok()) return Interrupted(existing.status(), "reading customer " + *c->second);
-      if (existing->archived) {
-        problem("customer", row.customer_name,
-                absl::StrCat("customer ", *c->second, " is archived"));
+    const absl::StatusOr<std::string>& holder = holders[name_index[row.customer_key]];
+    if (holder.ok()) {
+      if ((*existing)[found_index[*holder]].archived) {
+        problem("customer", row.customer_name, absl::StrCat("customer ", *holder, " is archived"));
       }
-      customer_of[i] = *c->second;
-    } else if (absl::IsNotFound(c->second.status())) {
+      customer_of[i] = *holder;
+    } else if (absl::IsNotFound(holder.status())) {
       problem("customer", row.customer_name,
               "no customer of this name in the CRM (a payment sheet does not create customers: "
               "import the follow-up sheet or register the customer first)");
     } else {
-      return Interrupted(c->second.status(), "looking up customer " + row.customer_name);
+      return Interrupted(holder.status(), "looking up customer " + row.customer_name);
     }
     const std::string pid = product_id(row.product_name);
     auto p = products.find(pid);
@@ -97,7 +113,7 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
                    [](const RowProblem& a, const RowProblem& b) { return a.line < b.line; });
   if (!report.problems.empty() && !options.skip_invalid) return report;
 
-  // Commands, in order: reps, missing products, then each row's order.
+  // Commands: reps, missing products, then each row's order.
   struct Step {
     std::string request_id;
     v1::RepCommand rep;
@@ -106,6 +122,7 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
     enum Kind { kRep, kProduct, kPlace, kApprove, kPay } kind;
   };
   std::vector<Step> steps;
+  std::vector<Step> product_steps;
   std::set<std::string> reps;
   std::set<std::string> defined;
   std::map<std::string, int> occurrences;
@@ -122,7 +139,7 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
       d->set_product_id(pid);
       d->set_name(row.product_name);
       *d->mutable_unit_price() = Cny(row.order_amount);
-      steps.push_back(std::move(s));
+      product_steps.push_back(std::move(s));
       ++report.products_defined;
     }
     const std::string content =
@@ -185,6 +202,9 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
     s.rep.mutable_register_()->set_name(name);
     rep_steps.push_back(std::move(s));
   }
+  // Reps, then products, then the orders that name them.
+  steps.insert(steps.begin(), std::make_move_iterator(product_steps.begin()),
+               std::make_move_iterator(product_steps.end()));
   steps.insert(steps.begin(), std::make_move_iterator(rep_steps.begin()),
                std::make_move_iterator(rep_steps.end()));
   if (options.dry_run) {
@@ -196,35 +216,49 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
   }
 
   report.wrote = true;
-  for (size_t i = 0; i < steps.size(); ++i) {
-    const Step& s = steps[i];
+  // Reps and products first, one by one (orders name them); then the orders'
+  // commands in batches: one order's place, approve and payment stay in
+  // order, orders run concurrently.
+  size_t first_order_step = 0;
+  for (; first_order_step < steps.size(); ++first_order_step) {
+    const Step& s = steps[first_order_step];
+    if (s.kind != Step::kRep && s.kind != Step::kProduct) break;
     const v1::CommandContext ctx = ImportContext(options, s.request_id);
     absl::StatusOr<bool> wrote;
-    switch (s.kind) {
-      case Step::kRep:
-        wrote = backend.Execute(ctx, s.rep);
-        if (absl::IsAlreadyExists(wrote.status())) wrote = false;  // registered before
-        if (wrote.ok() && *wrote) ++report.reps_registered;
-        break;
-      case Step::kProduct:
-        wrote = backend.Execute(ctx, s.product);
-        break;
-      case Step::kPlace:
-        wrote = backend.Execute(ctx, s.order);
-        if (wrote.ok()) ++(*wrote ? report.orders_placed : report.orders_already_there);
-        break;
-      case Step::kApprove:
-        wrote = backend.Execute(ctx, s.order);
-        break;
-      case Step::kPay:
-        wrote = backend.Execute(ctx, s.order);
-        if (wrote.ok() && *wrote) ++report.payments_recorded;
-        break;
+    if (s.kind == Step::kRep) {
+      wrote = backend.Execute(ctx, s.rep);
+      if (absl::IsAlreadyExists(wrote.status())) wrote = false;  // registered before
+      if (wrote.ok() && *wrote) ++report.reps_registered;
+    } else {
+      wrote = backend.Execute(ctx, s.product);
     }
     if (!wrote.ok()) {
-      return Interrupted(wrote.status(), absl::StrCat("command ", i + 1, " of ", steps.size()));
+      return Interrupted(wrote.status(),
+                         absl::StrCat("command ", first_order_step + 1, " of ", steps.size()));
     }
-    if (options.progress) options.progress(i + 1, steps.size());
+    if (options.progress) options.progress(first_order_step + 1, steps.size());
+  }
+  constexpr size_t kCommandsPerBatch = 300;  // whole orders (at most 3 commands each)
+  for (size_t first = first_order_step; first < steps.size();) {
+    size_t end = std::min(steps.size(), first + kCommandsPerBatch);
+    while (end < steps.size() && steps[end].kind != Step::kPlace) ++end;  // keep orders whole
+    std::vector<BackendCommand> commands;
+    for (size_t i = first; i < end; ++i) {
+      commands.push_back({ImportContext(options, steps[i].request_id), steps[i].order});
+    }
+    CRM_ASSIGN_OR_RETURN(std::vector<absl::StatusOr<bool>> results, backend.ExecuteAll(commands));
+    for (size_t k = 0; k < results.size(); ++k) {
+      const Step& s = steps[first + k];
+      if (!results[k].ok()) {
+        return Interrupted(results[k].status(),
+                           absl::StrCat("command ", first + k + 1, " of ", steps.size()));
+      }
+      if (s.kind == Step::kPlace)
+        ++(*results[k] ? report.orders_placed : report.orders_already_there);
+      if (s.kind == Step::kPay && *results[k]) ++report.payments_recorded;
+    }
+    if (options.progress) options.progress(end, steps.size());
+    first = end;
   }
   return report;
 }
