@@ -61,6 +61,11 @@ std::unique_ptr<grpc::ClientContext> Crmd::Context() const {
   return context;
 }
 
+int ReportBadOption(FILE* err, absl::string_view command, absl::string_view why) {
+  absl::FPrintF(err, "crmctl %s: %s\n", command, why);
+  return kExitBadOptions;
+}
+
 int ReportRefusal(FILE* err, const std::string& command, const grpc::Status& status) {
   std::string hint;
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "crm/v1/common.pb.h"
 #include "crm/v1/customer_types.pb.h"
@@ -33,6 +34,10 @@ struct Crmd {
   // A context for one call: the key as x-api-key, and the deadline.
   std::unique_ptr<grpc::ClientContext> Context() const;
 };
+
+// "crmctl <command>: <why>" on `err` (a person's option is wrong: name the
+// flag and what it takes); returns kExitBadOptions.
+int ReportBadOption(FILE* err, absl::string_view command, absl::string_view why);
 
 // "crmctl <command>: crmd answered NOT_FOUND: <message>" on `err`; returns
 // kExitRefused.

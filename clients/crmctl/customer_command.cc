@@ -32,8 +32,7 @@ int64_t Micros(const google::protobuf::Timestamp& t) {
 }
 
 int BadOption(FILE* err, const std::string& command, const std::string& message) {
-  absl::FPrintF(err, "crmctl customer %s: %s\n", command, message);
-  return kExitBadOptions;
+  return ReportBadOption(err, absl::StrCat("customer ", command), message);
 }
 
 // RFC 3339, or a day meaning its last microsecond in the business time zone

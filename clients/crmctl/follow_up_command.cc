@@ -18,8 +18,7 @@ namespace crm::clients {
 namespace {
 
 int BadOption(FILE* err, const std::string& message) {
-  absl::FPrintF(err, "crmctl followup log: %s\n", message);
-  return kExitBadOptions;
+  return ReportBadOption(err, "followup log", message);
 }
 
 absl::StatusOr<v1::FollowUpChannel> Channel(const std::string& word) {

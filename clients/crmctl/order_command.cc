@@ -19,11 +19,6 @@ namespace {
 
 using Stub = v1::CrmService::Stub;
 
-int Bad(FILE* err, const std::string& command, absl::string_view why) {
-  absl::FPrintF(err, "crmctl %s: %s\n", command, why);
-  return kExitBadOptions;
-}
-
 // An instalment as the person typed it: DATE:AMOUNT.
 struct TypedInstalment {
   v1::Date due;
@@ -48,39 +43,42 @@ absl::StatusOr<TypedInstalment> ParseInstalment(const std::string& text) {
 int Place(const Crmd& crmd, const OrderCommandOptions& o, FILE* out, FILE* err) {
   const std::string command = "order place";
   // Everything the person typed is checked before anything is sent.
-  if (o.customer_id.empty()) return Bad(err, command, "--customer=ID is required");
+  if (o.customer_id.empty()) return ReportBadOption(err, command, "--customer=ID is required");
   if (o.products.size() != 1 || o.products[0].empty() || absl::StrContains(o.products[0], '=')) {
-    return Bad(err, command, "--product=ID: give one product id (the order has one line)");
+    return ReportBadOption(err, command,
+                           "--product=ID: give one product id (the order has one line)");
   }
   int64_t quantity = 0;
   if (!absl::SimpleAtoi(o.quantity, &quantity) || quantity <= 0) {
-    return Bad(err, command,
-               absl::StrCat("--quantity=", o.quantity, ": a whole number of units above 0"));
+    return ReportBadOption(
+        err, command, absl::StrCat("--quantity=", o.quantity, ": a whole number of units above 0"));
   }
   std::optional<int64_t> price;
   if (!o.price.empty()) {
     absl::StatusOr<int64_t> p = ParseMoneyFlag("--price", o.price, /*allow_zero=*/true);
-    if (!p.ok()) return Bad(err, command, p.status().message());
+    if (!p.ok()) return ReportBadOption(err, command, p.status().message());
     price = *p;
   }
   if (o.due.empty() == o.instalments.empty()) {
-    return Bad(err, command,
-               "give the payment plan: either --due=YYYY-MM-DD (the whole amount due that day) or "
-               "--instalment=YYYY-MM-DD:AMOUNT once per instalment, in plan order");
+    return ReportBadOption(
+        err, command,
+        "give the payment plan: either --due=YYYY-MM-DD (the whole amount due that day) or "
+        "--instalment=YYYY-MM-DD:AMOUNT once per instalment, in plan order");
   }
   v1::Date due;
   if (!o.due.empty() && !ParseDay(o.due, &due)) {
-    return Bad(err, command, absl::StrCat("--due=", o.due, ": not a YYYY-MM-DD date"));
+    return ReportBadOption(err, command, absl::StrCat("--due=", o.due, ": not a YYYY-MM-DD date"));
   }
   std::vector<TypedInstalment> typed;
   for (const std::string& text : o.instalments) {
     absl::StatusOr<TypedInstalment> i = ParseInstalment(text);
-    if (!i.ok()) return Bad(err, command, i.status().message());
+    if (!i.ok()) return ReportBadOption(err, command, i.status().message());
     typed.push_back(*i);
   }
   v1::Date signed_on;
   if (!o.signed_on.empty() && !ParseDay(o.signed_on, &signed_on)) {
-    return Bad(err, command, absl::StrCat("--signed-on=", o.signed_on, ": not a YYYY-MM-DD date"));
+    return ReportBadOption(err, command,
+                           absl::StrCat("--signed-on=", o.signed_on, ": not a YYYY-MM-DD date"));
   }
   const std::string request_id = o.request_id.empty() ? NewRequestId() : o.request_id;
   const std::string order_id = o.order_id.empty() ? IdForRequest("o-", request_id) : o.order_id;
@@ -94,28 +92,28 @@ int Place(const Crmd& crmd, const OrderCommandOptions& o, FILE* out, FILE* err) 
   grpc::Status s = stub->GetProduct(crmd.Context().get(), product_request, &product);
   if (!s.ok()) return ReportRefusal(err, command, s);
   if (product.retired()) {
-    return Bad(err, command,
-               absl::StrCat("--product=", product.product_id(), ": ", product.name(),
-                            " is retired (no longer sold)"));
+    return ReportBadOption(err, command,
+                           absl::StrCat("--product=", product.product_id(), ": ", product.name(),
+                                        " is retired (no longer sold)"));
   }
   const std::string& currency = product.unit_price().currency_code();
   if (absl::Status yuan = CheckYuanSign("--price", o.price, currency); !yuan.ok()) {
-    return Bad(err, command, yuan.message());
+    return ReportBadOption(err, command, yuan.message());
   }
   for (const TypedInstalment& i : typed) {
     if (absl::Status yuan = CheckYuanSign("--instalment", i.amount_text, currency); !yuan.ok()) {
-      return Bad(err, command, yuan.message());
+      return ReportBadOption(err, command, yuan.message());
     }
   }
   const int64_t unit_price = price.value_or(product.unit_price().minor_units());
   int64_t amount = 0;
   if (__builtin_mul_overflow(quantity, unit_price, &amount)) {
-    return Bad(err, command, "--quantity times the price is too large");
+    return ReportBadOption(err, command, "--quantity times the price is too large");
   }
   if (amount == 0) {
-    return Bad(err, command,
-               absl::StrCat("the order would be 0.00 ", currency, " (product ",
-                            product.product_id(), " lists at 0.00): pass --price"));
+    return ReportBadOption(err, command,
+                           absl::StrCat("the order would be 0.00 ", currency, " (product ",
+                                        product.product_id(), " lists at 0.00): pass --price"));
   }
 
   std::string rep_id = o.rep_id;
@@ -127,9 +125,10 @@ int Place(const Crmd& crmd, const OrderCommandOptions& o, FILE* out, FILE* err) 
     if (!s.ok()) return ReportRefusal(err, command, s);
     rep_id = customer.owner_rep_id();
     if (rep_id.empty()) {
-      return Bad(err, command,
-                 absl::StrCat("customer ", o.customer_id,
-                              " is in the public pool: pass --rep=R, the rep credited"));
+      return ReportBadOption(
+          err, command,
+          absl::StrCat("customer ", o.customer_id,
+                       " is in the public pool: pass --rep=R, the rep credited"));
     }
   }
 
@@ -158,10 +157,11 @@ int Place(const Crmd& crmd, const OrderCommandOptions& o, FILE* out, FILE* err) 
     if (__builtin_add_overflow(planned, typed[n].amount, &planned)) planned = -1;
   }
   if (planned != amount) {
-    return Bad(err, command,
-               absl::StrCat("--instalment: the instalments add up to ", MoneyText(planned),
-                            " but the order is ", MoneyText(amount), " ", currency, " (", quantity,
-                            " x ", MoneyText(unit_price), ")"));
+    return ReportBadOption(
+        err, command,
+        absl::StrCat("--instalment: the instalments add up to ", MoneyText(planned),
+                     " but the order is ", MoneyText(amount), " ", currency, " (", quantity, " x ",
+                     MoneyText(unit_price), ")"));
   }
   if (!o.signed_on.empty()) *c->mutable_signed_on() = signed_on;
   const std::string done = absl::StrFormat(
@@ -179,9 +179,10 @@ int RunOrder(const Crmd& crmd, const OrderCommandOptions& o, FILE* out, FILE* er
   if (o.verb == "place") return Place(crmd, o, out, err);
   const std::string command = absl::StrCat("order ", o.verb);
   if (o.verb != "approve" && o.verb != "ship" && o.verb != "cancel" && o.verb != "show") {
-    return Bad(err, "order", absl::StrCat(o.verb, ": place, approve, ship, cancel or show"));
+    return ReportBadOption(err, "order",
+                           absl::StrCat(o.verb, ": place, approve, ship, cancel or show"));
   }
-  if (o.order_id.empty()) return Bad(err, command, "which order? give its id");
+  if (o.order_id.empty()) return ReportBadOption(err, command, "which order? give its id");
   if (o.verb == "show") return ShowOrderBalance(crmd, o.order_id, o.query, out, err);
 
   const std::string request_id = o.request_id.empty() ? NewRequestId() : o.request_id;
@@ -204,15 +205,16 @@ int RunOrder(const Crmd& crmd, const OrderCommandOptions& o, FILE* out, FILE* er
     if (o.shipped_on.empty()) {
       *on = o.today;
     } else if (!ParseDay(o.shipped_on, on)) {
-      return Bad(err, command,
-                 absl::StrCat("--shipped-on=", o.shipped_on, ": not a YYYY-MM-DD date"));
+      return ReportBadOption(
+          err, command, absl::StrCat("--shipped-on=", o.shipped_on, ": not a YYYY-MM-DD date"));
     }
     return SendCommand(crmd, &Stub::ShipOrder, request, command,
                        absl::StrCat("order ", o.order_id, " shipped on ", DateText(*on)), ids,
                        o.query.json, out, err);
   }
   if (o.reason.empty()) {
-    return Bad(err, command, "--reason=... is required: say why the order is cancelled");
+    return ReportBadOption(err, command,
+                           "--reason=... is required: say why the order is cancelled");
   }
   v1::CancelOrderRequest request;
   request.set_request_id(request_id);

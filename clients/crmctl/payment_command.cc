@@ -20,11 +20,6 @@ namespace {
 
 using Stub = v1::CrmService::Stub;
 
-int Bad(FILE* err, const std::string& command, absl::string_view why) {
-  absl::FPrintF(err, "crmctl %s: %s\n", command, why);
-  return kExitBadOptions;
-}
-
 struct MethodWord {
   const char* word;
   v1::PaymentMethod method;
@@ -85,22 +80,25 @@ std::optional<v1::OrderBalance> ReadOrder(const Crmd& crmd, const PaymentCommand
 
 int Record(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* err) {
   const std::string command = "payment record";
-  if (o.order_id.empty()) return Bad(err, command, "which order? crmctl payment record ORDER ...");
-  if (o.amount.empty()) return Bad(err, command, "--amount=AMOUNT is required, e.g. 3,000.00");
+  if (o.order_id.empty())
+    return ReportBadOption(err, command, "which order? crmctl payment record ORDER ...");
+  if (o.amount.empty())
+    return ReportBadOption(err, command, "--amount=AMOUNT is required, e.g. 3,000.00");
   absl::StatusOr<int64_t> amount = ParseMoneyFlag("--amount", o.amount, /*allow_zero=*/false);
-  if (!amount.ok()) return Bad(err, command, amount.status().message());
+  if (!amount.ok()) return ReportBadOption(err, command, amount.status().message());
   v1::Date paid_on = o.today;
   if (!o.paid_on.empty() && !ParseDay(o.paid_on, &paid_on)) {
-    return Bad(err, command, absl::StrCat("--paid-on=", o.paid_on, ": not a YYYY-MM-DD date"));
+    return ReportBadOption(err, command,
+                           absl::StrCat("--paid-on=", o.paid_on, ": not a YYYY-MM-DD date"));
   }
   const MethodWord* method = FindMethod(o.method);
   if (method == nullptr) {
-    return Bad(err, command,
-               absl::StrCat("--method=", o.method, ": bank, cash, cheque, online or other"));
+    return ReportBadOption(
+        err, command, absl::StrCat("--method=", o.method, ": bank, cash, cheque, online or other"));
   }
   int32_t instalment = 0;
   if (!o.instalment.empty() && (!absl::SimpleAtoi(o.instalment, &instalment) || instalment <= 0)) {
-    return Bad(
+    return ReportBadOption(
         err, command,
         absl::StrCat("--instalment=", o.instalment, ": the number of the instalment paid, 1.."));
   }
@@ -112,7 +110,7 @@ int Record(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* er
   if (!order) return kExitRefused;
   const std::string& currency = order->amount().currency_code();
   if (absl::Status yuan = CheckYuanSign("--amount", o.amount, currency); !yuan.ok()) {
-    return Bad(err, command, yuan.message());
+    return ReportBadOption(err, command, yuan.message());
   }
 
   v1::RecordPaymentRequest request;
@@ -153,17 +151,19 @@ int Record(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* er
 int Reverse(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* err) {
   const std::string command = "payment reverse";
   if (o.order_id.empty() || o.payment_id.empty()) {
-    return Bad(err, command, "which payment? crmctl payment reverse ORDER PAYMENT ...");
+    return ReportBadOption(err, command, "which payment? crmctl payment reverse ORDER PAYMENT ...");
   }
   // crmd does not tell a client what is left of a payment, so the amount is
   // never guessed.
   if (o.amount.empty()) {
-    return Bad(err, command, "--amount=AMOUNT is required: how much of the payment to reverse");
+    return ReportBadOption(err, command,
+                           "--amount=AMOUNT is required: how much of the payment to reverse");
   }
   absl::StatusOr<int64_t> amount = ParseMoneyFlag("--amount", o.amount, /*allow_zero=*/false);
-  if (!amount.ok()) return Bad(err, command, amount.status().message());
+  if (!amount.ok()) return ReportBadOption(err, command, amount.status().message());
   if (o.reason.empty()) {
-    return Bad(err, command, "--reason=... is required: say why (e.g. the transfer bounced)");
+    return ReportBadOption(err, command,
+                           "--reason=... is required: say why (e.g. the transfer bounced)");
   }
   const std::string request_id = o.request_id.empty() ? NewRequestId() : o.request_id;
 
@@ -171,7 +171,7 @@ int Reverse(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* e
   if (!order) return kExitRefused;
   const std::string& currency = order->amount().currency_code();
   if (absl::Status yuan = CheckYuanSign("--amount", o.amount, currency); !yuan.ok()) {
-    return Bad(err, command, yuan.message());
+    return ReportBadOption(err, command, yuan.message());
   }
 
   v1::ReversePaymentRequest request;
@@ -193,7 +193,7 @@ int Reverse(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* e
 int RunPayment(const Crmd& crmd, const PaymentCommandOptions& options, FILE* out, FILE* err) {
   if (options.verb == "record") return Record(crmd, options, out, err);
   if (options.verb == "reverse") return Reverse(crmd, options, out, err);
-  return Bad(err, "payment", absl::StrCat(options.verb, ": record or reverse"));
+  return ReportBadOption(err, "payment", absl::StrCat(options.verb, ": record or reverse"));
 }
 
 }  // namespace crm::clients

@@ -10,29 +10,16 @@
 #include "clients/import/text_encoding.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/clients/crmctl_run.h"
 #include "tests/support/temp_dir.h"
 
 namespace {
 
 using ::testing::HasSubstr;
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-};
+using crm::clients::testing::CliRun;
 
-CliRun Crmctl(const std::string& args) {
-  CliRun run;
-  const std::string command = absl::StrCat(CRMCTL_PATH, " ", args, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+CliRun Crmctl(const std::string& args) { return crm::clients::testing::RunCrmctl(args); }
 
 void WriteFile(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;

@@ -22,6 +22,7 @@
 #include "engine/domain/business_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/clients/crmctl_run.h"
 #include "tests/clients/import_fixture.h"
 #include "tests/service/service_fixture.h"
 
@@ -193,23 +194,11 @@ TEST_F(RemoteImportTest, AWrongKeyFailsTheConnectionCheckAsUnauthenticated) {
   EXPECT_TRUE(absl::IsUnauthenticated(holder.status())) << holder.status();
 }
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-};
+using testing::CliRun;
 
 // Runs crmctl with `args`, after the shell assignments in `env` if any.
 CliRun Crmctl(const std::string& args, const std::string& env = "") {
-  CliRun run;
-  const std::string command = absl::StrCat(env, " ", CRMCTL_PATH, " ", args, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return testing::RunCrmctl(args, env);
 }
 
 TEST_F(RemoteImportTest, CrmctlImportsThroughTheServerAndSaysWhenItCannot) {

@@ -3,7 +3,6 @@
 // embedded report on the same store (compared cell by cell once crmd is
 // stopped, read back by Debian's python3-openpyxl), the collection totals
 // equal the balances view, and keys and options are refused clearly.
-#include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -42,16 +41,7 @@ std::string ReadFile(const std::string& path) {
 // Every cell of an xlsx as read_xlsx.py prints it (Debian's python3, which
 // has python3-openpyxl).
 CliRun Cells(const std::string& xlsx) {
-  CliRun run;
-  const std::string command = absl::StrCat("/usr/bin/python3 ", CRM_READ_XLSX, " ", xlsx, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.out.append(buffer, n);
-  const int status = pclose(pipe);
-  run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return testing::RunCommand(absl::StrCat("/usr/bin/python3 ", CRM_READ_XLSX, " ", xlsx, " 2>&1"));
 }
 
 // The value read_xlsx.py prints for `cell` ("sheet|C6") in `cells`; "" when

@@ -17,11 +17,11 @@ struct CliRun {
   std::string out;  // stdout and stderr together
 };
 
-// crmctl with `args` (a shell command line after the binary's name).
-inline CliRun RunCrmctl(const std::string& args) {
+// Runs `shell_command` with sh and keeps its stdout (a command that wants
+// stderr too ends in "2>&1").
+inline CliRun RunCommand(const std::string& shell_command) {
   CliRun run;
-  const std::string command = absl::StrCat(CRMCTL_PATH, " ", args, " 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
+  FILE* pipe = popen(shell_command.c_str(), "r");
   if (pipe == nullptr) return run;
   char buffer[4096];
   size_t n;
@@ -29,6 +29,12 @@ inline CliRun RunCrmctl(const std::string& args) {
   const int status = pclose(pipe);
   run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
+}
+
+// crmctl with `args` (a shell command line after the binary's name), after
+// the shell assignments in `env` if any.
+inline CliRun RunCrmctl(const std::string& args, const std::string& env = "") {
+  return RunCommand(absl::StrCat(env, " ", CRMCTL_PATH, " ", args, " 2>&1"));
 }
 
 // crmctl with `args` against the crmd on 127.0.0.1:`port`, as `key`.
