@@ -118,10 +118,15 @@ void Evolve(CustomerState& state, const v1::CustomerEvent& event) {
     case v1::CustomerEvent::kFollowUpLogged: {
       const v1::FollowUpLogged& e = event.follow_up_logged();
       state.follow_up_ids.insert(e.follow_up_id());
+      // A call logged late (dated before the latest one) is history: the
+      // customer's intent and next call stay those of the latest call (ties:
+      // the one logged last), as the reports view counts them.
+      if (e.occurred_us() >= state.last_follow_up_us) {
+        state.intent = e.intent();
+        state.next_follow_up_date = e.next_follow_up_date();
+      }
       state.last_follow_up_us = std::max(state.last_follow_up_us, e.occurred_us());
-      state.intent = e.intent();
       if (e.intent() == v1::INTENT_DEAL_CLOSED) state.won = true;
-      state.next_follow_up_date = e.next_follow_up_date();
       break;
     }
     case v1::CustomerEvent::kNextFollowUpRescheduled:

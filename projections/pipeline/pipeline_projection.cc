@@ -208,10 +208,14 @@ absl::Status ApplyCustomer(const engine::RecordedEvent& event, ViewWriter& view,
       break;
     case v1::CustomerEvent::kFollowUpLogged: {
       const v1::FollowUpLogged& f = e.follow_up_logged();
+      // A call logged late (dated before the latest one) does not replace
+      // the latest call's intent and next call (as CustomerState).
+      if (f.occurred_us() >= row.last_contact_us()) {
+        row.set_intent(f.intent());
+        SetNextFollowUp(row, f.next_follow_up_date());
+      }
       row.set_last_contact_us(std::max(row.last_contact_us(), f.occurred_us()));
-      row.set_intent(f.intent());
       if (f.intent() == v1::INTENT_DEAL_CLOSED) row.set_won(true);
-      SetNextFollowUp(row, f.next_follow_up_date());
       AddCall(row, f);
       break;
     }

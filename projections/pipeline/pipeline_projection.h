@@ -26,7 +26,9 @@ class PipelineProjection : public Projection {
   explicit PipelineProjection(absl::TimeZone zone);
 
   std::string name() const override { return kPipelineProjectionName; }
-  uint32_t version() const override { return 1; }
+  // 2: a follow-up dated before the latest one no longer replaces its
+  // intent and next call.
+  uint32_t version() const override { return 2; }
   std::vector<std::string> event_types() const override;
   absl::Status Apply(const engine::RecordedEvent& event, ViewWriter& view) override;
 

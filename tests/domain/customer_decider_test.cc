@@ -490,6 +490,22 @@ TEST_F(CustomerDeciderTest, GivenFollowUpsWhenDealClosedThenCustomerIsWon) {
   EXPECT_TRUE(StateAfter(events).won);
 }
 
+TEST_F(CustomerDeciderTest, GivenALaterCallWhenAnEarlierCallIsLoggedThenTheLatestCallStillCounts) {
+  GivenRegistered();
+  v1::CustomerCommand latest = FollowUp("f2", v1::INTENT_INTERESTED, ShanghaiUs(2026, 3, 12, 9));
+  latest.mutable_log_follow_up()->mutable_next_follow_up_date()->set_day(26);
+  AndGiven(Event(latest));
+  // Logged now, but it happened on 03-05: history, not the customer's state.
+  CRM_ASSERT_OK_AND_ASSIGN(auto events,
+                           When(FollowUp("f1", v1::INTENT_REFUSED, ShanghaiUs(2026, 3, 5))));
+  ASSERT_THAT(events, SizeIs(1));
+  CustomerState state = StateAfter(events);
+  EXPECT_EQ(state.intent, v1::INTENT_INTERESTED);
+  EXPECT_EQ(state.next_follow_up_date.day(), 26);
+  EXPECT_EQ(state.last_follow_up_us, ShanghaiUs(2026, 3, 12, 9));
+  EXPECT_TRUE(state.follow_up_ids.contains("f1"));
+}
+
 TEST_F(CustomerDeciderTest, GivenFollowUpWhenLoggedWithSameIdThenAlreadyExists) {
   GivenRegistered();
   AndGiven(Event(FollowUp("f1", v1::INTENT_CONSIDERING, ShanghaiUs(2026, 3, 5))));

@@ -245,6 +245,38 @@ TEST_F(PipelineScriptTest, EntryShowsLastContactDaysSinceAndTheSheetsFirstAndSec
   EXPECT_FALSE(c7->first_call.present);
 }
 
+// A call logged after a later one (an old call entered late) joins the
+// history, but the latest call's intent and next call stay.
+TEST(PipelineProjectionTest, ACallLoggedLateDoesNotReplaceTheLatestIntentOrNextCall) {
+  CrmWorld w(Projections());
+  ASSERT_THAT(w.status(), IsOk());
+  const int64_t d1 = At(2026, 3, 1);
+  ASSERT_THAT(w.Team("south", "", d1), IsOk());
+  ASSERT_THAT(w.Rep("lina", "south", d1), IsOk());
+  CustomerSpec s;
+  s.id = "c1";
+  s.name = "公司c1";
+  s.owner = "lina";
+  ASSERT_THAT(w.Register(s, d1), IsOk());
+  ASSERT_THAT(
+      w.FollowUp("c1", "f2", "lina", At(2026, 3, 6), v1::INTENT_INTERESTED, DateOf(2026, 3, 20)),
+      IsOk());
+  ASSERT_THAT(
+      w.FollowUp("c1", "f1", "lina", At(2026, 3, 3), v1::INTENT_REFUSED, DateOf(2026, 3, 4)),
+      IsOk());
+  ASSERT_THAT(w.Sync(), IsOk());
+  PipelineQueries queries(w.runner(), kZone);
+  auto c1 = queries.Get("c1", kMar12);
+  ASSERT_THAT(c1, IsOk());
+  EXPECT_EQ(c1->intent, v1::INTENT_INTERESTED);
+  EXPECT_EQ(c1->next_follow_up, absl::CivilDay(2026, 3, 20));
+  EXPECT_FALSE(c1->overdue);
+  EXPECT_EQ(c1->last_contact_us, At(2026, 3, 6));
+  EXPECT_EQ(c1->follow_up_count, 2);
+  EXPECT_EQ(c1->first_call.day, absl::CivilDay(2026, 3, 3));  // the sheet's 首电 is the earliest
+  EXPECT_EQ(c1->first_call.intent, v1::INTENT_REFUSED);
+}
+
 TEST_F(PipelineScriptTest, MergedAndArchivedCustomersAreOnlyReachableByGet) {
   auto c8 = queries_->Get("c8", kMar12);
   ASSERT_THAT(c8, IsOk());
