@@ -16,6 +16,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "projections/pipeline/pipeline_projection.h"
 #include "projections/pipeline/pipeline_queries.h"
+#include "service/rep_names.h"
 #include "service/wire_values.h"
 
 namespace crm::service {
@@ -107,11 +108,12 @@ void ToProto(const pq::Call& call, v1::PipelineCall* out) {
   out->set_rep_id(call.rep_id);
 }
 
-void ToProto(const pq::PipelineEntry& e, v1::PipelineEntry* out) {
+void ToProto(const pq::PipelineEntry& e, RepNames& names, v1::PipelineEntry* out) {
   out->set_customer_id(e.customer_id);
   out->set_company_name(e.company_name);
   out->set_contact_person(e.contact_person);
   out->set_owner_rep_id(e.owner_rep_id);
+  if (!e.owner_rep_id.empty()) out->set_owner_rep_name(names.Of(e.owner_rep_id));
   out->set_intent(e.intent);
   out->set_won(e.won);
   out->set_locked(e.locked);
@@ -178,7 +180,10 @@ grpc::ServerUnaryReactor* PipelineServiceImpl::ListPipeline(grpc::CallbackServer
              [this, response, query = std::move(query)](const Principal& p) -> absl::Status {
                CRM_RETURN_IF_ERROR(CheckScope(deps_, p, query.scope));
                CRM_ASSIGN_OR_RETURN(pq::PipelinePage page, deps_.models->pipeline().List(query));
-               for (const pq::PipelineEntry& e : page.entries) ToProto(e, response->add_entries());
+               RepNames names(deps_.handler);
+               for (const pq::PipelineEntry& e : page.entries) {
+                 ToProto(e, names, response->add_entries());
+               }
                response->set_next_page_token(page.next_page_token);
                *response->mutable_as_of() = engine::domain::ToDate(*query.as_of);
                return absl::OkStatus();
@@ -228,7 +233,10 @@ grpc::ServerUnaryReactor* PipelineServiceImpl::ListRecycleCandidates(
                CRM_RETURN_IF_ERROR(CheckScope(deps_, p, query.scope));
                CRM_ASSIGN_OR_RETURN(pq::PipelinePage page,
                                     deps_.models->pipeline().RecycleCandidates(query));
-               for (const pq::PipelineEntry& e : page.entries) ToProto(e, response->add_entries());
+               RepNames names(deps_.handler);
+               for (const pq::PipelineEntry& e : page.entries) {
+                 ToProto(e, names, response->add_entries());
+               }
                response->set_next_page_token(page.next_page_token);
                return absl::OkStatus();
              });
@@ -301,7 +309,8 @@ grpc::ServerUnaryReactor* PipelineServiceImpl::GetPipelineEntry(
                  CRM_ASSIGN_OR_RETURN(bool in, deps_.access->RepInScope(p, entry->owner_rep_id));
                  if (!in) return out_of_scope();
                }
-               ToProto(*entry, response);
+               RepNames names(deps_.handler);
+               ToProto(*entry, names, response);
                return absl::OkStatus();
              });
 }

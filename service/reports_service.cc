@@ -16,6 +16,7 @@
 #include "projections/reports/opportunity_funnel.h"
 #include "projections/reports/rep_performance.h"
 #include "projections/reports/reports_projection.h"
+#include "service/rep_names.h"
 #include "service/wire_values.h"
 
 namespace crm::service {
@@ -67,25 +68,6 @@ absl::Status RequireScopeAll(const Principal& p, absl::string_view method) {
   return absl::PermissionDeniedError(
       absl::StrCat(method, " covers every customer: it needs scope all"));
 }
-
-// Reports are read by people, who know reps by name; ids stay for scripts.
-// Each response looks a rep up once (the handler caches the streams too).
-class RepNames {
- public:
-  explicit RepNames(engine::domain::CommandHandler* handler) : handler_(handler) {}
-  const std::string& Of(const std::string& rep_id) {
-    auto [it, inserted] = names_.try_emplace(rep_id, rep_id);
-    if (inserted && handler_ != nullptr) {
-      absl::StatusOr<engine::domain::RepState> rep = handler_->LoadRep(rep_id);
-      if (rep.ok() && rep->exists && !rep->name.empty()) it->second = rep->name;
-    }
-    return it->second;
-  }
-
- private:
-  engine::domain::CommandHandler* handler_;
-  std::map<std::string, std::string> names_;
-};
 
 v1::CollectionTotal ToProto(const reports::CurrencyTotal& t) {
   v1::CollectionTotal out;

@@ -58,7 +58,10 @@ void PrintTable(const std::vector<v1::PipelineEntry>& entries, const v1::Date& a
                             : e.due_today() ? "today"
                                             : "";
     absl::FPrintF(out, "%s%s%s%s%s%s%s\n", Pad(e.customer_id(), 24), Pad(e.company_name(), 28),
-                  Pad(e.owner_rep_id().empty() ? "(pool)" : e.owner_rep_id(), 12),
+                  Pad(e.owner_rep_id().empty()     ? "(pool)"
+                      : e.owner_rep_name().empty() ? e.owner_rep_id()
+                                                   : e.owner_rep_name(),
+                      12),
                   Pad(IntentWord(e.intent()), 8), Pad(last, 13),
                   Pad(DateText(e.next_follow_up_date()), 12), due);
   }

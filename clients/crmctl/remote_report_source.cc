@@ -203,7 +203,7 @@ absl::StatusOr<PipelineExport> RemoteReportSource::Pipeline(const PipelineReport
       line.customer_id = e.customer_id();
       line.company = e.company_name();
       line.contact = e.contact_person();
-      line.owner = e.owner_rep_id();
+      line.owner = e.owner_rep_name().empty() ? e.owner_rep_id() : e.owner_rep_name();
       line.intent = IntentWord(e.intent());
       line.follow_ups = e.follow_up_count();
       if (e.has_days_since_last_contact()) {

@@ -262,7 +262,7 @@ absl::StatusOr<PipelineExport> EmbeddedReportSource::Pipeline(const PipelineRepo
       line.customer_id = e.customer_id;
       line.company = e.company_name;
       line.contact = e.contact_person;
-      line.owner = e.owner_rep_id;
+      line.owner = e.owner_rep_id.empty() ? "" : RepName(e.owner_rep_id);
       line.intent = IntentWord(e.intent);
       line.follow_ups = e.follow_up_count;
       // From the days since, as crmd gives it, so both sources agree.

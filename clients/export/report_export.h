@@ -57,7 +57,7 @@ struct PipelineLine {
   std::string customer_id;
   std::string company;
   std::string contact;
-  std::string owner;   // the owning rep's id; empty in the public pool
+  std::string owner;   // the owning rep's name (else id); empty in the public pool
   std::string intent;  // the sheet's word (有兴趣, ...)
   int64_t follow_ups = 0;
   std::optional<absl::CivilDay> last_contact;  // unset: never contacted

@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "clients/import/import_options.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/clients/crmctl_run.h"
@@ -328,10 +329,11 @@ TEST_F(CrmctlRemoteReportTest, ThePipelineReportHasASummaryAndASheetPerOwner) {
   EXPECT_THAT(CellValue(t, absl::StrCat(owner, "|E2")),
               ::testing::AnyOf("未联系", "有兴趣", "需考虑", "拒绝", "已成交"));
 
-  // One rep's pipeline as a CSV: only that owner.
+  // One rep's pipeline as a CSV (--rep takes the id; the import made it from
+  // the name): only that owner.
   const std::string csv = Path("pipeline.csv");
-  CliRun one = Remote(
-      "pipeline", absl::StrCat("--rep=", owner, " --as-of=2026-06-01 --format=csv --out=", csv));
+  CliRun one = Remote("pipeline", absl::StrCat("--rep=", StableId("rep", {owner}),
+                                               " --as-of=2026-06-01 --format=csv --out=", csv));
   ASSERT_EQ(one.code, 0) << one.out;
   const std::string text = ReadFile(csv);
   int lines = 0;
