@@ -450,7 +450,27 @@ class RunnerImpl final : public ProjectionRunner {
     if (from >= end) return false;
     auto events = store_->ReadAll(from, engine::Direction::kForward,
                                   std::min<Position>(options_.batch_events, end - from));
-    if (!events.ok() || events->empty()) return false;
+    if (absl::IsDataLoss(events.status())) {
+      // Somewhere in this batch is a corrupt event: go one event at a time,
+      // so the views apply everything before it and stop exactly there.
+      events = store_->ReadAll(from, engine::Direction::kForward, 1);
+    }
+    if (!events.ok()) {
+      // A corrupt log does not heal: the views that need this event stop
+      // here and say why, as when Apply fails. Anything else (the store
+      // closing, an I/O hiccup) is tried again on the next pass.
+      if (absl::IsDataLoss(events.status())) {
+        for (auto& [i, in] : group) {
+          if (in->checkpoint != from) continue;
+          in->error = absl::DataLossError(
+              absl::StrCat("reading the log at position ", from, ": ", events.status().message()));
+          in->error_position = from;
+        }
+        PublishAll();
+      }
+      return false;
+    }
+    if (events->empty()) return false;
 
     std::vector<RowOverlay> rows(group.size());
     rocksdb::WriteBatch final_rows;

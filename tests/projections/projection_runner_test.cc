@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "engine/store/keyspace.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 #include "tests/engine/store_test_util.h"
 #include "tests/projections/counting_projection.h"
 #include "tests/support/status_matchers.h"
@@ -168,6 +170,40 @@ TEST_F(ProjectionRunnerTest, AFailingProjectionStopsAtTheEventAndSaysWhy) {
   auto status = runner_->Status("counts");
   EXPECT_EQ(status->checkpoint, bad);  // everything before it is applied
   EXPECT_EQ(Rows()["stream/s-1"], "3");
+}
+
+TEST_F(ProjectionRunnerTest, ACorruptEventInTheLogStopsTheViewThereAndSaysWhy) {
+  AppendTo("s-1", 3);
+  // Damage the record at position 1 behind the store's back.
+  store_.reset();
+  {
+    rocksdb::DB* raw = nullptr;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir_.path(), &names).ok());
+    for (const std::string& n : names) cfs.push_back({n, rocksdb::ColumnFamilyOptions()});
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir_.path(), cfs, &handles, &raw).ok());
+    rocksdb::ColumnFamilyHandle* events = nullptr;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == engine::keyspace::kEventsCf) events = handles[i];
+    }
+    ASSERT_NE(events, nullptr);
+    ASSERT_TRUE(
+        raw->Put(rocksdb::WriteOptions(), events, engine::keyspace::U64BE(1), "not a record").ok());
+    for (rocksdb::ColumnFamilyHandle* h : handles) raw->DestroyColumnFamilyHandle(h);
+    delete raw;
+  }
+  Reopen();
+  StartRunner();
+  EXPECT_THAT(runner_->WaitFor("counts", 2, Soon()),
+              StatusIs(absl::StatusCode::kFailedPrecondition, "reading the log at position 1"));
+  auto status = runner_->Status("counts");
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_THAT(status->error,
+              StatusIs(absl::StatusCode::kDataLoss, "reading the log at position 1"));
+  EXPECT_EQ(status->checkpoint, 1u);  // the event before it is applied
+  EXPECT_EQ(Rows()["stream/s-1"], "1");
 }
 
 TEST_F(ProjectionRunnerTest, ReportsLagInEventsAndTime) {
