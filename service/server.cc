@@ -21,6 +21,7 @@
 #include "service/directory_service.h"
 #include "service/event_store_service.h"
 #include "service/history_service.h"
+#include "service/in_flight_calls.h"
 #include "service/metrics.h"
 #include "service/pipeline_service.h"
 #include "service/read_models.h"
@@ -133,11 +134,10 @@ class ServerImpl final : public CrmServer {
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     builder.AddListeningPort(config_.listen_address(), *credentials, &port_);
-    if (metrics_ != nullptr) {
-      std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-      creators.push_back(metrics_->NewInterceptorFactory());
-      builder.experimental().SetInterceptorCreators(std::move(creators));
-    }
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(in_flight_.NewInterceptorFactory());
+    if (metrics_ != nullptr) creators.push_back(metrics_->NewInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(creators));
     builder.RegisterService(crm_service_.get());
     builder.RegisterService(event_store_service_.get());
     builder.RegisterService(pipeline_service_.get());
@@ -179,8 +179,13 @@ class ServerImpl final : public CrmServer {
     subscriptions_.ShutdownAll();
     if (server_ != nullptr) {
       server_->GetHealthCheckService()->Shutdown();
-      server_->Shutdown(absl::ToChronoTime(
-          absl::Now() + absl::Seconds(config_.limits().shutdown_grace_seconds())));
+      // Calls that got in before the gate closed finish (up to the grace
+      // period); then every connection is closed at once, also those of
+      // idle clients, which Shutdown(deadline) would wait for
+      // (in_flight_calls.h). Calls still running then are cancelled.
+      in_flight_.WaitUntilIdle(absl::Now() +
+                               absl::Seconds(config_.limits().shutdown_grace_seconds()));
+      server_->Shutdown(absl::ToChronoTime(absl::Now()));
     }
     // Calls already handed to the pool are answered before it stops.
     pool_.Stop();
@@ -196,6 +201,7 @@ class ServerImpl final : public CrmServer {
  private:
   const CrmdConfig config_;
   CallGate gate_;
+  InFlightCalls in_flight_;
   ThreadPool pool_;
   SubscriptionRegistry subscriptions_;
   std::unique_ptr<engine::EventStore> store_;

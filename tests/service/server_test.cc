@@ -1,5 +1,8 @@
 // The server as a whole: health checking and reflection for generic tools,
 // TLS and mutual TLS, configuration errors, and one crmd per data folder.
+#include <signal.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -164,6 +167,35 @@ TEST_F(MutualTlsTest, MutualTlsServesOnlyClientsWithATrustedCertificate) {
   EXPECT_EQ(with.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(with);
   grpc::Status without = Probe(TlsChannel(false));
   EXPECT_EQ(without.error_code(), grpc::StatusCode::UNAVAILABLE) << Describe(without);
+}
+
+// A client that keeps its connection open but has no call running must not
+// hold a shutdown up. Debian's python3-grpcio, as a backend of another stack
+// connects, is such a client: grpc::Server::Shutdown(deadline) waited ~3 s
+// for it to go away (out of the 5 s grace period) before crmd waited for its
+// own calls instead (service/in_flight_calls.h). A C++ client goes at once.
+TEST_F(HealthTest, ShutdownDoesNotWaitForAnIdlePythonClient) {
+  const std::string script = dir_.path() + "/idle_client.py";
+  std::ofstream(script) << "import grpc, os, time\n"
+                        << "ch = grpc.insecure_channel('127.0.0.1:" << server_->port() << "')\n"
+                        << "grpc.channel_ready_future(ch).result(timeout=20)\n"
+                        << "print(os.getpid(), flush=True)\n"
+                        << "time.sleep(30)\n";
+  FILE* client = popen(absl::StrCat("/usr/bin/python3 ", script).c_str(), "r");
+  ASSERT_NE(client, nullptr);
+  char line[64] = {0};
+  ASSERT_NE(fgets(line, sizeof(line), client), nullptr) << "the client did not connect";
+  const pid_t pid = static_cast<pid_t>(std::atol(line));
+  ASSERT_GT(pid, 0) << line;
+  absl::SleepFor(absl::Seconds(2));  // connected a while: idle
+
+  const absl::Time start = absl::Now();
+  server_->Shutdown();
+  const absl::Duration took = absl::Now() - start;
+  kill(pid, SIGKILL);
+  pclose(client);
+  server_.reset();
+  EXPECT_LT(took, absl::Milliseconds(1500));
 }
 
 TEST_F(HealthTest, ASecondServerOnTheSameDataFolderIsRefused) {
