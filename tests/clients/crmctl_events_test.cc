@@ -184,19 +184,6 @@ class CrmctlEventsTest : public st::ServiceTest {
         .position();
   }
 
-  // How many events the log holds.
-  uint64_t LogSize() {
-    v1::ReadAllRequest read;
-    read.set_from_end(true);
-    read.set_direction(v1::READ_DIRECTION_BACKWARD);
-    read.set_limit(1);
-    v1::ReadResponse response;
-    auto context = As(st::kAdmin);
-    const grpc::Status s = events_->ReadAll(context.get(), read, &response);
-    EXPECT_TRUE(s.ok()) << st::Describe(s);
-    return response.events_size() == 1 ? response.events(0).position() + 1 : 0;
-  }
-
   std::string Server() const { return absl::StrCat("--server=127.0.0.1:", server_->port()); }
 
   CliRun Crmctl(const std::string& args, const std::string& key = "key-analytics") {

@@ -112,6 +112,20 @@ class ServiceTest : public ::testing::Test {
 
   static std::unique_ptr<grpc::ClientContext> As(const char* who) { return ContextAs(who); }
 
+  // How many events the log holds (its last position + 1), read through the
+  // event store API as admin.
+  uint64_t LogSize() {
+    v1::ReadAllRequest read;
+    read.set_from_end(true);
+    read.set_direction(v1::READ_DIRECTION_BACKWARD);
+    read.set_limit(1);
+    v1::ReadResponse response;
+    auto context = As(kAdmin);
+    const grpc::Status s = events_->ReadAll(context.get(), read, &response);
+    EXPECT_TRUE(s.ok()) << Describe(s);
+    return response.events_size() == 1 ? response.events(0).position() + 1 : 0;
+  }
+
   // Calls CrmService method `m` as `who`; a request without request_id gets
   // a fresh one.
   template <typename Req, typename Resp>
