@@ -196,6 +196,12 @@ absl::Status CrmServiceImpl::Check(const Principal& p, const v1::CustomerCommand
       CRM_RETURN_IF_ERROR(
           access_.CheckRep(p, command.claim_from_pool().rep_id(), "command.rep_id"));
       return CheckCustomerWrite(p, id, /*pool_ok=*/true);
+    case v1::CustomerCommand::kReleaseToPool:
+      // Releasing a customer already in the pool is done already (the
+      // decider writes nothing), not out of scope: the pool is visible to
+      // every rep, and the releasing rep's retry must not be refused.
+      CRM_RETURN_IF_ERROR(AccessControl::RequireRole(p, kEditors, "ReleaseCustomerToPool"));
+      return CheckCustomerWrite(p, id, /*pool_ok=*/true);
     case v1::CustomerCommand::kLock:
     case v1::CustomerCommand::kUnlock:
     case v1::CustomerCommand::kArchive:

@@ -149,6 +149,21 @@ TEST_F(AccessControlTest, ARepClaimsFromThePoolOnlyForItself) {
   EXPECT_EQ(Get(kRep1, "c4").error_code(), grpc::StatusCode::PERMISSION_DENIED) << "c4 is r2's now";
 }
 
+TEST_F(AccessControlTest, ReleasingACustomerAlreadyInThePoolIsAlreadyDoneNotOutOfScope) {
+  v1::ReleaseCustomerToPoolRequest release;
+  release.mutable_command()->set_customer_id("c4");
+  release.mutable_command()->set_reason("再放一次");
+  v1::CommandResponse response;
+  grpc::Status s = Call(kRep1, &Stub::ReleaseCustomerToPool, release, &response);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_TRUE(response.already_done());
+  EXPECT_EQ(response.events_written(), 0u);
+  // Another rep's customer is still out of scope.
+  release.mutable_command()->set_customer_id("c2");
+  EXPECT_EQ(Code(kRep1, &Stub::ReleaseCustomerToPool, release),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(AccessControlTest, ViewersAndAnalyticsCannotWrite) {
   for (const char* who : {kViewerAll, kAnalytics}) {
     grpc::StatusCode code = Code(who, &Stub::LogFollowUp, FollowUp("", "c1", "f1", "r1"));
