@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 
 namespace crm::bench {
 namespace {
@@ -164,7 +165,8 @@ bool PeerReport::WriteCsv(const std::string& path) const {
   for (const Sample& s : samples_) {
     absl::FPrintF(f, "%s,%s,%d,%d,%d,%.0f,%.1f,%.1f,%.0f,%.0f,%d,\"%s\"\n", s.workload, s.system,
                   s.events_per_append, s.writers, s.rep, s.events_per_s, s.p50_us, s.p99_us,
-                  s.cpu_pct, s.other_cpu_pct, s.errors, s.note);
+                  s.cpu_pct, s.other_cpu_pct, s.errors,
+                  absl::StrReplaceAll(s.note, {{"\"", "\"\""}}));  // RFC 4180 quoting
   }
   return std::fclose(f) == 0;
 }
