@@ -2,9 +2,11 @@
 // gRPC clients, and what the service layer costs over the embedded store.
 //
 // The server is a real CrmServer (the code crmd runs) on 127.0.0.1 in this
-// process, durable (every command fsynced), over a scratch folder; each
-// client is a thread with its own channel (its own TCP connection) calling
-// the generated stubs back to back (closed loop).
+// process, durable (every command fsynced), over a scratch folder, or with
+// --server=HOST:PORT --key=KEY a crmd running as its own process (then its
+// CPU shows as "other cpu%"); each client is a thread with its own channel
+// (its own TCP connection, unless --connections) calling the generated stubs
+// back to back (closed loop).
 //
 // Rows:
 //   mix, N clients - 60% LogFollowUp on a random customer, 20% ListPipeline
@@ -23,6 +25,7 @@
 // used meanwhile.
 //
 // Usage: crm_service_bench [--clients=1,16,64] [--duration=5s] [--quick]
+//                          [--connections=N] [--server=HOST:PORT --key=KEY]
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -61,6 +64,10 @@ ABSL_FLAG(int32_t, command_threads, 0, "crmd's limits.command_threads (0: its de
 ABSL_FLAG(int32_t, connections, 0,
           "TCP connections the clients share, round robin (0: one per client).");
 ABSL_FLAG(bool, quick, false, "Smoke mode: short windows, few customers. Numbers mean nothing.");
+ABSL_FLAG(std::string, server, "",
+          "HOST:PORT of a running crmd (fresh data folder) to load instead of one started in "
+          "this process; its CPU is then the 'other cpu%' column.");
+ABSL_FLAG(std::string, key, "", "--server: an admin API key of that crmd.");
 
 namespace crm::bench {
 namespace {
@@ -160,9 +167,15 @@ double PercentileMs(const std::vector<int32_t>& sorted, double p) {
   return sorted[rank - 1] / 1e3;
 }
 
+const std::string& Key() {
+  static const std::string* key =
+      new std::string(absl::GetFlag(FLAGS_server).empty() ? kKey : absl::GetFlag(FLAGS_key));
+  return *key;
+}
+
 std::unique_ptr<grpc::ClientContext> Context() {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("x-api-key", kKey);
+  context->AddMetadata("x-api-key", Key());
   context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
   return context;
 }
@@ -212,14 +225,18 @@ absl::Status Check(const grpc::Status& s, absl::string_view what) {
 
 // Starts the server and loads the reps, customers and approved orders.
 absl::StatusOr<Fixture> Start(const std::string& data_dir, int customers, int orders) {
-  service::CrmdConfig config;
-  config.set_data_dir(data_dir);
-  config.mutable_limits()->set_command_threads(absl::GetFlag(FLAGS_command_threads));
-  absl::StatusOr<std::unique_ptr<service::CrmServer>> server = StartCrmdInProcess(config, kKey);
-  if (!server.ok()) return server.status();
   Fixture f;
-  f.server = *std::move(server);
-  f.target = absl::StrCat("127.0.0.1:", f.server->port());
+  if (const std::string external = absl::GetFlag(FLAGS_server); !external.empty()) {
+    f.target = external;
+  } else {
+    service::CrmdConfig config;
+    config.set_data_dir(data_dir);
+    config.mutable_limits()->set_command_threads(absl::GetFlag(FLAGS_command_threads));
+    absl::StatusOr<std::unique_ptr<service::CrmServer>> server = StartCrmdInProcess(config, kKey);
+    if (!server.ok()) return server.status();
+    f.server = *std::move(server);
+    f.target = absl::StrCat("127.0.0.1:", f.server->port());
+  }
   f.customers = customers;
   f.orders = orders;
 
@@ -462,7 +479,7 @@ int Run() {
   std::printf(
       "\nops/s: calls that completed OK in the window; p50/p99 per call in ms. Errors are\n"
       "counted, not timed. other cpu%%: the rest of the machine (100 = one core).\n");
-  fixture->server->Shutdown();
+  if (fixture->server != nullptr) fixture->server->Shutdown();
   return 0;
 }
 
