@@ -14,6 +14,7 @@
 #include "engine/status_macros.h"
 #include "projections/balances/balances_projection.h"
 #include "projections/balances/balances_queries.h"
+#include "service/rep_names.h"
 #include "service/wire_values.h"
 
 namespace crm::service {
@@ -111,11 +112,8 @@ absl::Status CheckOwner(const QueryDeps& deps, const Principal& p, const std::st
 // The name a person reads in an aging row: the rep's name, or the
 // customer's company (else contact person); the id when there is none.
 std::string GroupName(const QueryDeps& deps, bool by_rep, const std::string& id) {
+  if (by_rep) return RepName(deps.handler, id);
   if (deps.handler == nullptr) return id;
-  if (by_rep) {
-    absl::StatusOr<engine::domain::RepState> rep = deps.handler->LoadRep(id);
-    return rep.ok() && rep->exists && !rep->name.empty() ? rep->name : id;
-  }
   absl::StatusOr<engine::domain::CustomerState> c = deps.handler->LoadCustomer(id);
   if (!c.ok() || !c->exists) return id;
   const std::string& name =

@@ -12,14 +12,17 @@
 
 namespace crm::service {
 
+// The rep's registered name; the id when the rep is unknown or has no name,
+// its stream cannot be read (a name is a courtesy, never a reason to fail a
+// report), or `handler` is null.
+std::string RepName(engine::domain::CommandHandler* handler, const std::string& rep_id);
+
+// RepName for many rows of one response, each rep looked up once.
 class RepNames {
  public:
   // `handler` may be null (then every name is the id); not owned.
   explicit RepNames(engine::domain::CommandHandler* handler) : handler_(handler) {}
 
-  // The rep's registered name; the id when the rep is unknown or has no
-  // name, or its stream cannot be read (a name is a courtesy, never a
-  // reason to fail a report). Each rep is looked up once.
   const std::string& Of(const std::string& rep_id);
 
  private:
