@@ -31,6 +31,7 @@
 #include <atomic>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -104,6 +105,14 @@ class EventStoreImpl final : public EventStore {
  private:
   explicit EventStoreImpl(const StoreOptions& options);
   absl::Status OpenDb();
+
+  // The stream's head as the streams column family holds it (it may be
+  // ahead of the committed position), or nullopt if it has none.
+  absl::StatusOr<std::optional<Revision>> StoredHead(absl::string_view stream) const;
+
+  // Whether the stream's event at `revision` is below `end` (committed).
+  absl::StatusOr<bool> RevisionCommitted(absl::string_view stream, Revision revision,
+                                         Position end) const;
 
   void WriterLoop();
   void SyncerLoop();

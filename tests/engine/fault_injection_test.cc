@@ -6,6 +6,8 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/env.h"
 #include "rocksdb/file_system.h"
@@ -27,6 +29,9 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
 
   std::atomic<bool> fail_sync{false};
   std::atomic<bool> fail_append{false};
+  // While set, a WAL sync waits (after counting itself in syncs_waiting).
+  std::atomic<bool> hold_sync{false};
+  std::atomic<int> syncs_waiting{0};
 
   rocksdb::IOStatus NewWritableFile(const std::string& f, const rocksdb::FileOptions& opts,
                                     std::unique_ptr<rocksdb::FSWritableFile>* r,
@@ -47,15 +52,23 @@ class FaultyFileSystem : public rocksdb::FileSystemWrapper {
       return FSWritableFileOwnerWrapper::Append(d, o, dbg);
     }
     rocksdb::IOStatus Sync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+      Hold();
       if (fs_->fail_sync) return rocksdb::IOStatus::IOError("injected fsync failure");
       return FSWritableFileOwnerWrapper::Sync(o, dbg);
     }
     rocksdb::IOStatus Fsync(const rocksdb::IOOptions& o, rocksdb::IODebugContext* dbg) override {
+      Hold();
       if (fs_->fail_sync) return rocksdb::IOStatus::IOError("injected fsync failure");
       return FSWritableFileOwnerWrapper::Fsync(o, dbg);
     }
 
    private:
+    void Hold() {
+      if (!fs_->hold_sync) return;
+      ++fs_->syncs_waiting;
+      while (fs_->hold_sync) absl::SleepFor(absl::Milliseconds(1));
+      --fs_->syncs_waiting;
+    }
     FaultyFileSystem* fs_;
   };
 };
@@ -113,6 +126,43 @@ TEST_F(FaultInjectionTest, FailedFsyncRefusesAppendsUntilReopen) {
 
 TEST_F(FaultInjectionTest, FailedWalWriteRefusesAppendsUntilReopen) {
   ExpectPoisonedThenRecovered(fs_->fail_append);
+}
+
+// The point-read shortcuts of ReadStream and StreamRevision (stream heads are
+// written before their fsync) must not show a write whose fsync is pending.
+TEST_F(FaultInjectionTest, ReadsDoNotShowAnAppendWhoseFsyncIsPending) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(One("old-1", ExpectedRevision::Any(), Events(2))).ok());
+  fs_->hold_sync = true;
+  absl::Notification new_done, more_done;
+  store->AppendAsync(One("new-1", ExpectedRevision::NoStream(), Events(3)),
+                     [&](absl::StatusOr<AppendResult>) { new_done.Notify(); });
+  // Wait until the writer has written the group and the syncer holds it.
+  while (fs_->syncs_waiting == 0) absl::SleepFor(absl::Milliseconds(1));
+  store->AppendAsync(One("old-1", ExpectedRevision::Any(), Events(2)),
+                     [&](absl::StatusOr<AppendResult>) { more_done.Notify(); });
+  absl::SleepFor(absl::Milliseconds(50));  // let the writer write that one too
+
+  EXPECT_THAT(store->ReadStream("new-1", 5, Direction::kForward, 10),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store->ReadStream("new-1", 0, Direction::kForward, 10),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store->StreamRevision("new-1"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(*store->StreamRevision("old-1"), 1u);
+  EXPECT_TRUE(store->ReadStream("old-1", 2, Direction::kForward, 10)->empty());
+  EXPECT_TRUE(store->ReadStream("old-1", 9, Direction::kForward, 10)->empty());
+
+  fs_->hold_sync = false;
+  new_done.WaitForNotification();
+  more_done.WaitForNotification();
+  EXPECT_EQ(*store->StreamRevision("new-1"), 2u);
+  EXPECT_EQ(*store->StreamRevision("old-1"), 3u);
+  EXPECT_EQ(store->ReadStream("new-1", 1, Direction::kForward, 10)->size(), 2u);
+  EXPECT_EQ(store->ReadStream("old-1", 2, Direction::kForward, 10)->size(), 2u);
+  EXPECT_TRUE(store->ReadStream("old-1", 4, Direction::kForward, 10)->empty());
+  EXPECT_THAT(store->ReadStream("none-1", 4, Direction::kForward, 10),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace
