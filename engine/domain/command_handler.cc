@@ -307,14 +307,18 @@ class CommandHandler::Impl {
       // customer's state holds every follow-up id, and copying it per
       // command made logging a follow-up O(history). If the append then
       // fails, the state (now ahead of the store) is dropped, not cached.
-      const std::set<ReservationKey> keys_before = CustomerReservationKeys(loaded.state);
+      const bool reserves = MayChangeReservationKeys(events);
+      std::set<ReservationKey> keys_before;
+      if (reserves) keys_before = CustomerReservationKeys(loaded.state);
       FoldAll(loaded, events);
       std::vector<StreamAppend> request;
       CRM_ASSIGN_OR_RETURN(StreamAppend own, Proposal(ctx, stream, ExpectedFor(read_at), events));
       request.push_back(std::move(own));
-      CRM_RETURN_IF_ERROR(PlanReservations(ctx, id, "customer", keys_before,
-                                           CustomerReservationKeys(loaded.state),
-                                           AllowsDuplicate(command), request));
+      if (reserves) {
+        CRM_RETURN_IF_ERROR(PlanReservations(ctx, id, "customer", keys_before,
+                                             CustomerReservationKeys(loaded.state),
+                                             AllowsDuplicate(command), request));
+      }
       absl::StatusOr<AppendResult> result = store_->Append(std::move(request));
       if (absl::IsAborted(result.status())) continue;  // someone wrote first: re-read
       if (!result.ok()) return result.status();

@@ -64,6 +64,28 @@ std::set<ReservationKey> CustomerReservationKeys(const CustomerState& state) {
   return keys;
 }
 
+bool MayChangeReservationKeys(const std::vector<v1::CustomerEvent>& events) {
+  for (const v1::CustomerEvent& e : events) {
+    switch (e.event_case()) {
+      case v1::CustomerEvent::kClassified:  // grade, industry and size only
+      case v1::CustomerEvent::kTagged:
+      case v1::CustomerEvent::kUntagged:
+      case v1::CustomerEvent::kOwnerAssigned:
+      case v1::CustomerEvent::kReleasedToPool:
+      case v1::CustomerEvent::kClaimedFromPool:
+      case v1::CustomerEvent::kRecycledToPool:
+      case v1::CustomerEvent::kLocked:
+      case v1::CustomerEvent::kUnlocked:
+      case v1::CustomerEvent::kFollowUpLogged:
+      case v1::CustomerEvent::kNextFollowUpRescheduled:
+        continue;
+      default:
+        return true;
+    }
+  }
+  return false;
+}
+
 absl::StatusOr<ReservationKey> ContractReservationKey(absl::string_view field,
                                                       absl::string_view contract_number) {
   absl::StatusOr<std::string> folded = FoldWidth(contract_number);

@@ -20,6 +20,7 @@
 #include <compare>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -48,6 +49,13 @@ struct ReservationKey {
 // normalise are skipped (the decider refuses them in new commands; history is
 // never re-judged).
 std::set<ReservationKey> CustomerReservationKeys(const CustomerState& state);
+
+// Whether folding `events` into a customer's state can change its
+// CustomerReservationKeys. The commonest commands (a follow-up, a pool move)
+// cannot, and normalising every phone and name twice per command was a
+// measurable part of logging a call. Event kinds not known to leave the keys
+// alone count as changing them, so a new event type is safe by default.
+bool MayChangeReservationKeys(const std::vector<v1::CustomerEvent>& events);
 
 // The reservation of a contract number: trimmed, full-width folded, upper
 // case ASCII, spaces removed. Returns InvalidArgument naming `field`.
