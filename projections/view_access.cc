@@ -109,6 +109,28 @@ absl::StatusOr<std::optional<std::string>> ViewReader::Get(absl::string_view key
   return value;
 }
 
+absl::StatusOr<std::vector<std::optional<std::string>>> ViewReader::MultiGet(
+    absl::Span<const std::string> keys) const {
+  std::vector<std::optional<std::string>> out(keys.size());
+  if (keys.empty()) return out;
+  std::vector<std::string> full;
+  full.reserve(keys.size());
+  for (const std::string& k : keys) full.push_back(Full(k));
+  // Slices into `full`, which no longer grows.
+  std::vector<rocksdb::Slice> slices(full.begin(), full.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_;
+  db_->MultiGet(ro, cf_, keys.size(), slices.data(), values.data(), statuses.data());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocks(statuses[i], "reading view rows");
+    out[i].emplace(values[i].data(), values[i].size());
+  }
+  return out;
+}
+
 absl::Status ViewReader::Scan(absl::string_view prefix, RowVisitor visit,
                               absl::string_view start) const {
   const std::string full = Full(prefix);

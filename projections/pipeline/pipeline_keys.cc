@@ -106,4 +106,10 @@ std::vector<std::string> IndexKeys(const CustomerRow& row, absl::TimeZone zone) 
   return out;
 }
 
+absl::string_view IdOfIndexKey(absl::string_view key) {
+  // Ids never hold 0x00 (see the header), so the last one ends the rest.
+  const size_t nul = key.rfind('\0');
+  return nul == absl::string_view::npos ? key : key.substr(nul + 1);
+}
+
 }  // namespace crm::projections::pipeline::keys

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <optional>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "crm/v1/customer_events.pb.h"
@@ -53,20 +52,25 @@ std::string CountedOwner(const CustomerRow* row) {
   return row->owner_rep_id();
 }
 
-// Writes `row` and its index entries, removing the entries `old` had and
-// `row` has not.
+// Writes `row`, and of its index entries only those that appeared or moved
+// since `old` (an entry is a bare key, so one in place needs no write:
+// pipeline_keys.h says why that matters).
 absl::Status Store(ViewWriter& view, const CustomerRow* old, const CustomerRow& row,
                    absl::TimeZone zone) {
   const std::vector<std::string> new_keys = keys::IndexKeys(row, zone);
-  if (old != nullptr) {
-    const absl::flat_hash_set<std::string> keep(new_keys.begin(), new_keys.end());
-    for (const std::string& k : keys::IndexKeys(*old, zone)) {
-      if (!keep.contains(k)) view.Delete(k);
-    }
+  const std::vector<std::string> old_keys =
+      old != nullptr ? keys::IndexKeys(*old, zone) : std::vector<std::string>();
+  // At most four keys each, so a linear search.
+  const auto has = [](const std::vector<std::string>& ks, const std::string& k) {
+    return std::find(ks.begin(), ks.end(), k) != ks.end();
+  };
+  for (const std::string& k : old_keys) {
+    if (!has(new_keys, k)) view.Delete(k);
   }
-  const std::string value = row.SerializeAsString();
-  view.Put(keys::Customer(row.customer_id()), value);
-  for (const std::string& k : new_keys) view.Put(k, value);
+  for (const std::string& k : new_keys) {
+    if (!has(old_keys, k)) view.Put(k, "");
+  }
+  view.Put(keys::Customer(row.customer_id()), row.SerializeAsString());
   // Per-intent counters cover the pool too (owner ""), like the indexes.
   const std::optional<std::string> intent_before =
       old != nullptr && keys::Live(*old)

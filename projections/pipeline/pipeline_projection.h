@@ -27,8 +27,8 @@ class PipelineProjection : public Projection {
 
   std::string name() const override { return kPipelineProjectionName; }
   // 2: a follow-up dated before the latest one no longer replaces its
-  // intent and next call.
-  uint32_t version() const override { return 2; }
+  // intent and next call. 3: index entries hold no copy of the row.
+  uint32_t version() const override { return 3; }
   std::vector<std::string> event_types() const override;
   absl::Status Apply(const engine::RecordedEvent& event, ViewWriter& view) override;
 

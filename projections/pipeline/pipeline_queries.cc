@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "absl/types/span.h"
 #include "engine/domain/business_calendar.h"
 #include "engine/status_macros.h"
 #include "projections/pipeline/pipeline_keys.h"
@@ -78,46 +79,60 @@ absl::StatusOr<int> PageSize(const ReadOptions& read) {
   return read.page_size == 0 ? kDefaultPageSize : read.page_size;
 }
 
-// Visits the rows of `ranges` (sorted, disjoint) after key `after`, passing
-// each to `convert`, which returns the entry for the page or nullopt when
-// the row does not match. Appends at most `limit` entries to `out`; returns
-// the key to resume after when a further match exists, else "".
+// An entry of an index as a scan met it.
+struct Hit {
+  std::string key;
+  std::string value;
+};
+
+// Visits the entries of `ranges` (sorted, disjoint) after key `after`, in key
+// order and in batches, so that `convert` can read the rows of a whole batch
+// at once: it returns one element per hit, the entry for the page or nullopt
+// when the hit does not match. Appends at most `limit` entries to `out`;
+// returns the key to resume after when a further match exists, else "".
+//
+// A batch is what the page still needs plus one (to learn whether there is a
+// next page), so an unfiltered page is one scan and one batch; it doubles
+// whenever a filter turned hits down, so a sparse filter costs few batches.
 template <typename T>
 absl::StatusOr<std::string> PageOver(
     const ViewReader& reader, const std::vector<Range>& ranges, const std::string& after, int limit,
     std::vector<T>& out,
-    absl::FunctionRef<absl::StatusOr<std::optional<T>>(absl::string_view, absl::string_view)>
+    absl::FunctionRef<absl::StatusOr<std::vector<std::optional<T>>>(absl::Span<const Hit>)>
         convert) {
+  constexpr size_t kMaxBatch = kMaxPageSize + 1;
   int taken = 0;
+  size_t grown = 0;
   std::string last;
-  bool more = false;
-  absl::Status error;
+  std::vector<Hit> hits;
   for (const Range& range : ranges) {
     if (!after.empty() && after >= range.end) continue;
     std::string start = range.begin;
     if (!after.empty() && after >= start) start = after + std::string(1, '\0');
-    CRM_RETURN_IF_ERROR(reader.Scan(
-        range.prefix,
-        [&](absl::string_view key, absl::string_view value) {
-          if (key >= range.end) return false;
-          absl::StatusOr<std::optional<T>> entry = convert(key, value);
-          if (!entry.ok()) {
-            error = entry.status();
-            return false;
-          }
-          if (!entry->has_value()) return true;
-          if (taken == limit) {
-            more = true;
-            return false;
-          }
-          ++taken;
-          out.push_back(std::move(**entry));
-          last = std::string(key);
-          return true;
-        },
-        start));
-    CRM_RETURN_IF_ERROR(error);
-    if (more) return last;
+    while (true) {
+      const size_t want = std::max(static_cast<size_t>(limit - taken) + 1, grown);
+      hits.clear();
+      CRM_RETURN_IF_ERROR(reader.Scan(
+          range.prefix,
+          [&](absl::string_view key, absl::string_view value) {
+            if (key >= range.end) return false;
+            hits.push_back(Hit{std::string(key), std::string(value)});
+            return hits.size() < want;
+          },
+          start));
+      CRM_ASSIGN_OR_RETURN(std::vector<std::optional<T>> entries, convert(hits));
+      for (size_t i = 0; i < hits.size(); ++i) {
+        if (!entries[i].has_value()) continue;
+        if (taken == limit) return last;
+        ++taken;
+        out.push_back(std::move(*entries[i]));
+        last = hits[i].key;
+      }
+      if (hits.size() < want) break;  // the range is done
+      // A full batch without a next page's match: a filter turned some down.
+      grown = std::min(2 * want, kMaxBatch);
+      start = hits.back().key + std::string(1, '\0');
+    }
   }
   return std::string();
 }
@@ -130,6 +145,43 @@ absl::StatusOr<Row> Parse(absl::string_view key, absl::string_view value) {
         absl::StrCat("pipeline row ", absl::CHexEscape(key), " does not parse"));
   }
   return row;
+}
+
+// The "c/" rows of the customers named by `ids`, in order, from one snapshot
+// in one MultiGet. nullopt for an unknown customer.
+absl::StatusOr<std::vector<std::optional<CustomerRow>>> CustomerRows(
+    const ViewReader& reader, absl::Span<const absl::string_view> ids) {
+  std::vector<std::string> row_keys;
+  row_keys.reserve(ids.size());
+  for (absl::string_view id : ids) row_keys.push_back(keys::Customer(id));
+  CRM_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> values, reader.MultiGet(row_keys));
+  std::vector<std::optional<CustomerRow>> rows(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!values[i]) continue;
+    CRM_ASSIGN_OR_RETURN(rows[i], Parse<CustomerRow>(row_keys[i], *values[i]));
+  }
+  return rows;
+}
+
+// The rows of a batch of index entries ("a/", "d/", "i/", "o/"), each of
+// which must have one.
+absl::StatusOr<std::vector<CustomerRow>> IndexedRows(const ViewReader& reader,
+                                                     absl::Span<const Hit> hits) {
+  std::vector<absl::string_view> ids;
+  ids.reserve(hits.size());
+  for (const Hit& h : hits) ids.push_back(keys::IdOfIndexKey(h.key));
+  CRM_ASSIGN_OR_RETURN(std::vector<std::optional<CustomerRow>> rows, CustomerRows(reader, ids));
+  std::vector<CustomerRow> out;
+  out.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i]) {
+      return absl::DataLossError(absl::StrCat("pipeline index entry ",
+                                              absl::CHexEscape(hits[i].key),
+                                              " names a customer without a row"));
+    }
+    out.push_back(std::move(*rows[i]));
+  }
+  return out;
 }
 
 Call ToCall(const CallRow& c, bool present, absl::TimeZone zone) {
@@ -290,17 +342,19 @@ absl::StatusOr<PipelinePage> PipelineQueries::List(const PipelineQuery& query) c
       ranges.push_back(WholePrefix(keys::OwnerPrefix(owner)));
     }
   }
+  const auto convert =
+      [&](absl::Span<const Hit> hits) -> absl::StatusOr<std::vector<std::optional<PipelineEntry>>> {
+    CRM_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows, IndexedRows(*reader, hits));
+    std::vector<std::optional<PipelineEntry>> entries(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (query.intent && rows[i].intent() != *query.intent) continue;
+      entries[i] = ToEntry(rows[i], today, zone_);
+    }
+    return entries;
+  };
   PipelinePage page;
-  CRM_ASSIGN_OR_RETURN(std::string last,
-                       PageOver<PipelineEntry>(*reader, ranges, after, limit, page.entries,
-                                               [&](absl::string_view k, absl::string_view v)
-                                                   -> absl::StatusOr<std::optional<PipelineEntry>> {
-                                                 CRM_ASSIGN_OR_RETURN(CustomerRow row,
-                                                                      Parse<CustomerRow>(k, v));
-                                                 if (query.intent && row.intent() != *query.intent)
-                                                   return std::nullopt;
-                                                 return ToEntry(row, today, zone_);
-                                               }));
+  CRM_ASSIGN_OR_RETURN(std::string last, PageOver<PipelineEntry>(*reader, ranges, after, limit,
+                                                                 page.entries, convert));
   if (!last.empty()) page.next_page_token = EncodeToken('L', text, last);
   return page;
 }
@@ -327,14 +381,16 @@ absl::StatusOr<PipelinePage> PipelineQueries::RecycleCandidates(const RecycleQue
     const std::string prefix = keys::RecyclePrefix(owner);
     ranges.push_back(Range{prefix, prefix, prefix + keys::DayBytes(bound)});
   }
-  CRM_ASSIGN_OR_RETURN(std::string last,
-                       PageOver<PipelineEntry>(*reader, ranges, after, limit, page.entries,
-                                               [&](absl::string_view k, absl::string_view v)
-                                                   -> absl::StatusOr<std::optional<PipelineEntry>> {
-                                                 CRM_ASSIGN_OR_RETURN(CustomerRow row,
-                                                                      Parse<CustomerRow>(k, v));
-                                                 return ToEntry(row, today, zone_);
-                                               }));
+  const auto convert =
+      [&](absl::Span<const Hit> hits) -> absl::StatusOr<std::vector<std::optional<PipelineEntry>>> {
+    CRM_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows, IndexedRows(*reader, hits));
+    std::vector<std::optional<PipelineEntry>> entries;
+    entries.reserve(rows.size());
+    for (const CustomerRow& row : rows) entries.push_back(ToEntry(row, today, zone_));
+    return entries;
+  };
+  CRM_ASSIGN_OR_RETURN(std::string last, PageOver<PipelineEntry>(*reader, ranges, after, limit,
+                                                                 page.entries, convert));
   if (!last.empty()) page.next_page_token = EncodeToken('R', text, last);
   return page;
 }
@@ -365,28 +421,33 @@ absl::StatusOr<RecycledPage> PipelineQueries::Recycled(const RecycledQuery& quer
     CRM_ASSIGN_OR_RETURN(std::vector<std::string> owners, Owners(*reader, query.scope));
     for (const std::string& owner : owners) time_range(keys::RecycledByOwnerPrefix(owner));
   }
+  const auto convert =
+      [&](absl::Span<const Hit> hits) -> absl::StatusOr<std::vector<std::optional<RecycledEntry>>> {
+    std::vector<RecycledRow> recyclings(hits.size());
+    std::vector<absl::string_view> ids;
+    ids.reserve(hits.size());
+    for (size_t i = 0; i < hits.size(); ++i) {
+      CRM_ASSIGN_OR_RETURN(recyclings[i], Parse<RecycledRow>(hits[i].key, hits[i].value));
+      ids.push_back(recyclings[i].customer_id());
+    }
+    CRM_ASSIGN_OR_RETURN(std::vector<std::optional<CustomerRow>> current,
+                         CustomerRows(*reader, ids));
+    std::vector<std::optional<RecycledEntry>> entries(hits.size());
+    for (size_t i = 0; i < hits.size(); ++i) {
+      const RecycledRow& row = recyclings[i];
+      RecycledEntry& e = entries[i].emplace();
+      e.customer_id = row.customer_id();
+      e.previous_owner_rep_id = row.previous_owner_rep_id();
+      e.recycled_us = row.recycled_us();
+      e.last_activity_us = row.last_activity_us();
+      e.days_without_follow_up = row.days_without_follow_up();
+      if (current[i]) e.current_owner_rep_id = current[i]->owner_rep_id();
+    }
+    return entries;
+  };
   RecycledPage page;
-  CRM_ASSIGN_OR_RETURN(
-      std::string last,
-      PageOver<RecycledEntry>(
-          *reader, ranges, after, limit, page.entries,
-          [&](absl::string_view k,
-              absl::string_view v) -> absl::StatusOr<std::optional<RecycledEntry>> {
-            CRM_ASSIGN_OR_RETURN(RecycledRow row, Parse<RecycledRow>(k, v));
-            RecycledEntry e;
-            e.customer_id = row.customer_id();
-            e.previous_owner_rep_id = row.previous_owner_rep_id();
-            e.recycled_us = row.recycled_us();
-            e.last_activity_us = row.last_activity_us();
-            e.days_without_follow_up = row.days_without_follow_up();
-            CRM_ASSIGN_OR_RETURN(std::optional<std::string> current,
-                                 reader->Get(keys::Customer(row.customer_id())));
-            if (current) {
-              CRM_ASSIGN_OR_RETURN(CustomerRow c, Parse<CustomerRow>(k, *current));
-              e.current_owner_rep_id = c.owner_rep_id();
-            }
-            return e;
-          }));
+  CRM_ASSIGN_OR_RETURN(std::string last, PageOver<RecycledEntry>(*reader, ranges, after, limit,
+                                                                 page.entries, convert));
   if (!last.empty()) page.next_page_token = EncodeToken('Y', text, last);
   return page;
 }

@@ -2,10 +2,11 @@
 // view PipelineProjection keeps (pipeline_keys.h).
 //
 // Every list is one or a few range scans of an index (one per rep of the
-// scope), so a page costs O(page) rows plus the rows a filter skips, never a
-// scan of all customers. Pages come with an opaque next_page_token (empty on
-// the last page) that is valid only for the same query; a token from another
-// query is INVALID_ARGUMENT.
+// scope) and batched reads of the rows its entries name, so a page costs
+// O(page) rows plus the rows a filter skips, never a scan of all customers.
+// Pages come with an opaque next_page_token (empty on the last page) that is
+// valid only for the same query; a token from another query is
+// INVALID_ARGUMENT.
 //
 // Read-your-writes: pass the position an append returned as `wait_for`; the
 // query first waits (up to `wait_timeout`) until the view has applied it.

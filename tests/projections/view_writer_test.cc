@@ -123,5 +123,48 @@ TEST_F(ViewWriterTest, AScanMergesTheBatchsWritesOverRowsStoredByAnEarlierBatch)
   EXPECT_EQ(Row("row/f"), "66");
 }
 
+// ViewReader::MultiGet: Get of each key, in the caller's order, from the
+// reader's snapshot even after later batches changed the rows.
+class ViewReaderTest : public ViewWriterTest {};
+
+TEST_F(ViewReaderTest, MultiGetReadsEachKeyInOrderFromTheReadersSnapshot) {
+  Append("test.Put", "a=1");
+  Append("test.Put", "b=2");
+  engine::Position last = Append("test.Put", "c=3");
+  StartRunner();
+  ASSERT_TRUE(runner_->WaitFor("script", last, absl::Now() + absl::Seconds(30)).ok());
+  auto before = runner_->Reader("script");
+  ASSERT_TRUE(before.ok()) << before.status();
+  Append("test.Put", "b=22");
+  Append("test.Del", "c");
+  last = Append("test.Put", "d=4");
+  ASSERT_TRUE(runner_->WaitFor("script", last, absl::Now() + absl::Seconds(30)).ok());
+  auto after = runner_->Reader("script");
+  ASSERT_TRUE(after.ok()) << after.status();
+  const std::vector<std::string> keys = {"row/c", "row/zz", "row/a", "row/b", "row/d", "row/c"};
+  const auto show = [&](const ViewReader& reader) {
+    auto values = reader.MultiGet(keys);
+    EXPECT_TRUE(values.ok()) << values.status();
+    std::vector<std::string> out;
+    if (!values.ok()) return out;
+    for (size_t i = 0; i < values->size(); ++i) {
+      out.push_back((*values)[i].value_or("(none)"));
+      // The same as Get from the same reader.
+      auto one = reader.Get(keys[i]);
+      EXPECT_TRUE(one.ok()) << one.status();
+      if (one.ok()) {
+        EXPECT_EQ(*one, (*values)[i]) << keys[i];
+      }
+    }
+    return out;
+  };
+  EXPECT_EQ(show(**before), (std::vector<std::string>{"3", "(none)", "1", "2", "(none)", "3"}));
+  EXPECT_EQ(show(**after),
+            (std::vector<std::string>{"(none)", "(none)", "1", "22", "4", "(none)"}));
+  auto none = (*after)->MultiGet({});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+}
+
 }  // namespace
 }  // namespace crm::projections

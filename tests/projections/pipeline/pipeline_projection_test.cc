@@ -7,8 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "projections/pipeline/pipeline_keys.h"
 #include "projections/pipeline/pipeline_queries.h"
 #include "tests/projections/pipeline/crm_world.h"
 #include "tests/support/status_matchers.h"
@@ -404,6 +406,111 @@ TEST_F(PipelineScriptTest, VerifyFindsNoDifferenceFromARebuild) {
   ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->differences.front();
   EXPECT_GT(report->rows_compared, 30u);
+}
+
+// The row lives only under "c/"; index entries are bare keys (see
+// pipeline_keys.h for why).
+TEST_F(PipelineScriptTest, IndexEntriesHoldNoCopyOfTheRow) {
+  auto reader = world_->runner()->Reader(kPipelineProjectionName);
+  ASSERT_THAT(reader, IsOk());
+  for (const char* prefix : {"a/", "d/", "i/", "o/"}) {
+    int entries = 0;
+    ASSERT_THAT((*reader)->Scan(prefix,
+                                [&](absl::string_view key, absl::string_view value) {
+                                  ++entries;
+                                  EXPECT_EQ(value, "") << absl::CHexEscape(key);
+                                  return true;
+                                }),
+                IsOk());
+    EXPECT_GT(entries, 0) << prefix;
+  }
+}
+
+// A follow-up rewrites its customer's row but writes an index entry only
+// when it appears or moves: entries marked in place (TamperForTest) keep the
+// mark through follow-ups that leave them where they are, and lists, which
+// read the rows from "c/", stay right.
+TEST(PipelineProjectionTest, AFollowUpWritesOnlyTheIndexEntriesItMoves) {
+  CrmWorld w(Projections());
+  ASSERT_THAT(w.status(), IsOk());
+  const int64_t d1 = At(2026, 3, 1);
+  ASSERT_THAT(w.Team("south", "", d1), IsOk());
+  ASSERT_THAT(w.Rep("lina", "south", d1), IsOk());
+  for (const std::string id : {"c1", "c2"}) {
+    CustomerSpec s;
+    s.id = id;
+    s.name = "公司" + id;
+    s.owner = "lina";
+    ASSERT_THAT(w.Register(s, d1), IsOk());
+  }
+  ASSERT_THAT(
+      w.FollowUp("c1", "f1", "lina", At(2026, 3, 2), v1::INTENT_INTERESTED, DateOf(2026, 3, 20)),
+      IsOk());
+  ASSERT_THAT(w.Sync(), IsOk());
+  const auto dated = [](const std::string& prefix, absl::CivilDay day) {
+    return absl::StrCat(prefix, keys::DayBytes(keys::DayNumber(day)), absl::string_view("\0", 1),
+                        "c1");
+  };
+  const std::string owner_key = keys::OwnerPrefix("lina") + "c1";
+  const std::string interested_key = keys::IntentPrefix("lina", v1::INTENT_INTERESTED) + "c1";
+  const std::string due_key = dated(keys::DuePrefix("lina"), absl::CivilDay(2026, 3, 20));
+  const std::string clock_key = dated(keys::RecyclePrefix("lina"), absl::CivilDay(2026, 3, 2));
+  const auto row = [&](const std::string& key) -> std::string {
+    auto reader = w.runner()->Reader(kPipelineProjectionName);
+    EXPECT_THAT(reader, IsOk());
+    if (!reader.ok()) return "(no reader)";
+    auto value = (*reader)->Get(key);
+    EXPECT_THAT(value, IsOk());
+    return value.ok() && value->has_value() ? **value : "(none)";
+  };
+  for (const std::string& key : {owner_key, interested_key, due_key, clock_key}) {
+    ASSERT_EQ(row(key), "") << absl::CHexEscape(key);
+    ASSERT_THAT(w.runner()->TamperForTest(kPipelineProjectionName, key, "in place"), IsOk());
+  }
+  // The same day, intent and next call: no index entry moves.
+  for (int i = 2; i <= 12; ++i) {
+    ASSERT_THAT(w.FollowUp("c1", absl::StrCat("f", i), "lina", At(2026, 3, 2, 11, i),
+                           v1::INTENT_INTERESTED, DateOf(2026, 3, 20)),
+                IsOk());
+  }
+  ASSERT_THAT(w.Sync(), IsOk());
+  for (const std::string& key : {owner_key, interested_key, due_key, clock_key}) {
+    EXPECT_EQ(row(key), "in place") << absl::CHexEscape(key);
+  }
+  PipelineQueries queries(w.runner(), kZone);
+  PipelineQuery q;
+  q.scope = Scope::Rep("lina");
+  q.as_of = kMar12;
+  auto page = queries.List(q);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_EQ(page->entries.size(), 2u);
+  EXPECT_EQ(page->entries[0].customer_id, "c1");
+  EXPECT_EQ(page->entries[0].follow_up_count, 12);
+  EXPECT_EQ(page->entries[0].company_name, "公司c1");
+  EXPECT_EQ(page->entries[1].customer_id, "c2");
+
+  // A call on a later day with another intent moves the intent and the
+  // recycling clock entries; the owner and next-call entries stay.
+  ASSERT_THAT(
+      w.FollowUp("c1", "f13", "lina", At(2026, 3, 3), v1::INTENT_CONSIDERING, DateOf(2026, 3, 20)),
+      IsOk());
+  ASSERT_THAT(w.Sync(), IsOk());
+  EXPECT_EQ(row(owner_key), "in place");
+  EXPECT_EQ(row(due_key), "in place");
+  EXPECT_EQ(row(interested_key), "(none)");
+  EXPECT_EQ(row(clock_key), "(none)");
+  EXPECT_EQ(row(keys::IntentPrefix("lina", v1::INTENT_CONSIDERING) + "c1"), "");
+  EXPECT_EQ(row(dated(keys::RecyclePrefix("lina"), absl::CivilDay(2026, 3, 3))), "");
+  q.intent = v1::INTENT_CONSIDERING;
+  page = queries.List(q);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_EQ(page->entries.size(), 1u);
+  EXPECT_EQ(page->entries[0].customer_id, "c1");
+  EXPECT_EQ(page->entries[0].follow_up_count, 13);
+  q.intent = v1::INTENT_INTERESTED;
+  page = queries.List(q);
+  ASSERT_THAT(page, IsOk());
+  EXPECT_THAT(page->entries, IsEmpty());
 }
 
 TEST(PipelineReadYourWritesTest, QueryPassingAnAppendPositionSeesThatAppend) {

@@ -1,9 +1,11 @@
 // The pipeline after a long random workload: equal to a rebuild from scratch
 // (runner Verify), and agreeing with the domain's own fold of every customer
 // (CommandHandler::LoadCustomer) on what the pipeline shows.
+#include <algorithm>
 #include <memory>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -120,6 +122,73 @@ TEST(PipelineRandomWorkloadTest, IncrementalViewEqualsRebuildAndTheDomainsFold) 
   auto pool_page = queries.List(in_pool);
   ASSERT_THAT(pool_page, IsOk());
   EXPECT_EQ(static_cast<int>(pool_page->entries.size()), pool);
+}
+
+// Filters that turn index entries down (an intent over the due index) make
+// a page read its rows in several batches: every page size must still list
+// exactly the domain's matches, in index order, with full pages before a
+// token.
+TEST(PipelineRandomWorkloadTest, FilteredPagesOfAnySizeListExactlyTheMatchesInIndexOrder) {
+  std::vector<std::unique_ptr<Projection>> p;
+  p.push_back(std::make_unique<PipelineProjection>(kZone));
+  CrmWorld w(std::move(p));
+  ASSERT_THAT(w.status(), IsOk());
+  constexpr int kCustomers = 80;
+  RandomWorkload(w, kCustomers, 1200, 20260401);
+  ASSERT_THAT(w.Sync(), IsOk());
+  // Every planned call is overdue by then: only the intent filters.
+  const absl::CivilDay today(2030, 1, 1);
+  // (owner, next call day, id) of each live owned customer with a planned
+  // call, by intent.
+  using Planned = std::tuple<std::string, absl::CivilDay, std::string>;
+  std::vector<std::vector<Planned>> due_by_intent(v1::Intent_ARRAYSIZE);
+  for (int i = 0; i < kCustomers; ++i) {
+    const std::string id = absl::StrCat("c", i);
+    auto state = w.handler()->LoadCustomer(id);
+    ASSERT_THAT(state, IsOk());
+    if (!state->merged_into.empty() || state->archived || state->owner_rep_id.empty() ||
+        state->next_follow_up_date.year() == 0) {
+      continue;
+    }
+    due_by_intent[state->intent].emplace_back(
+        state->owner_rep_id, engine::domain::ToCivilDay(state->next_follow_up_date), id);
+  }
+  PipelineQueries queries(w.runner(), kZone);
+  int listed = 0;
+  for (int intent = v1::INTENT_NOT_CONTACTED; intent < v1::Intent_ARRAYSIZE; ++intent) {
+    std::vector<Planned> due = due_by_intent[intent];
+    std::sort(due.begin(), due.end());
+    for (const std::string rep : {"", "r1", "r2", "r3", "r4", "r5"}) {
+      std::vector<std::string> expected;
+      for (const auto& [owner, day, id] : due) {
+        if (rep.empty() || owner == rep) expected.push_back(id);
+      }
+      for (int page_size : {1, 2, 3, 100}) {
+        PipelineQuery q;
+        q.scope = rep.empty() ? Scope::Everyone() : Scope::Rep(rep);
+        q.intent = static_cast<v1::Intent>(intent);
+        q.due = Due::kDueTodayOrOverdue;
+        q.as_of = today;
+        q.read.page_size = page_size;
+        std::vector<std::string> ids;
+        for (int pages = 0; pages <= kCustomers; ++pages) {
+          auto page = queries.List(q);
+          ASSERT_THAT(page, IsOk());
+          for (const PipelineEntry& e : page->entries) {
+            EXPECT_EQ(e.intent, intent) << e.customer_id;
+            ids.push_back(e.customer_id);
+          }
+          if (page->next_page_token.empty()) break;
+          EXPECT_EQ(static_cast<int>(page->entries.size()), page_size);
+          q.read.page_token = page->next_page_token;
+        }
+        EXPECT_EQ(ids, expected) << "rep " << rep << " intent " << intent << " size " << page_size;
+      }
+      if (rep.empty()) listed += static_cast<int>(expected.size());
+    }
+  }
+  // The workload must have planned calls under several intents.
+  EXPECT_GT(listed, 10);
 }
 
 TEST(PipelineRandomWorkloadTest, VerifyReportsATamperedRow) {
