@@ -4,9 +4,24 @@
 // The server is a real CrmServer (the code crmd runs) on 127.0.0.1 in this
 // process, durable (every command fsynced), over a scratch folder, or with
 // --server=HOST:PORT --key=KEY a crmd running as its own process (then its
-// CPU shows as "other cpu%"); each client is a thread with its own channel
-// (its own TCP connection, unless --connections) calling the generated stubs
-// back to back (closed loop).
+// CPU shows as "other cpu%" and "this cpu%" is the load generator alone).
+// Each client has its own channel (its own TCP connection, unless
+// --connections) and calls back to back (closed loop): a client is one call
+// outstanding at a time, its next one issued as soon as it completes.
+//
+// Client modes:
+//   async (default) - N clients are N calls in flight through the gRPC
+//                     callback API: a completion (on gRPC's few callback
+//                     threads) records its sample and issues that client's
+//                     next call. Models a backend that multiplexes many
+//                     concurrent requests to crmd over few threads, and
+//                     leaves the machine's cores to the server: the load
+//                     generator shares them, real callers run elsewhere.
+//   --sync_clients  - a thread per client blocking in a sync stub. Models a
+//                     thread-per-request caller; each call costs the client
+//                     futex wake-ups and context switches on top (at 64
+//                     clients here, 25-45% more client CPU per call than
+//                     async), CPU the co-located server then lacks.
 //
 // Rows:
 //   mix, N clients - 60% LogFollowUp on a random customer, 20% ListPipeline
@@ -14,22 +29,31 @@
 //                    (1.00 CNY on a random approved order), 10%
 //                    RegisterCustomer; ops/s and p50/p99 per operation.
 //   raw appends    - one 256-byte event per call to a stream of its own per
-//                    client, N clients: over gRPC (EventStoreService.Append)
-//                    and embedded (EventStore::Append in N threads, on a
-//                    separate store in the same scratch folder), and the
-//                    ratio grpc/embedded: the cost of the service layer.
+//                    client, N clients: over gRPC (EventStoreService.Append,
+//                    in the chosen client mode) and embedded
+//                    (EventStore::Append in N threads, always: that is the
+//                    store's API, on a separate store in the same scratch
+//                    folder), and the ratio grpc/embedded: the cost of the
+//                    service layer.
 //
 // An operation counts if it completes inside the measured window (after a
-// warm-up). Both sides share this machine's 2 cores with the server, as a
-// co-located client would; "other cpu %" is what the rest of the machine
-// used meanwhile.
+// warm-up); its latency runs from just before the call is issued (request
+// already built) to its completion. Both sides share this machine's 2 cores
+// with the server, as a co-located client would; "this cpu%" is this
+// process (load generator, plus the server unless --server), "other cpu%"
+// what the rest of the machine used meanwhile.
 //
 // Usage: crm_service_bench [--clients=1,16,64] [--duration=5s] [--quick]
 //                          [--connections=N] [--server=HOST:PORT --key=KEY]
+//                          [--sync_clients]
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -68,6 +92,9 @@ ABSL_FLAG(std::string, server, "",
           "HOST:PORT of a running crmd (fresh data folder) to load instead of one started in "
           "this process; its CPU is then the 'other cpu%' column.");
 ABSL_FLAG(std::string, key, "", "--server: an admin API key of that crmd.");
+ABSL_FLAG(bool, sync_clients, false,
+          "A thread per client blocking in a sync stub, instead of N calls in flight through "
+          "the gRPC callback API (costs the client more CPU per call).");
 
 namespace crm::bench {
 namespace {
@@ -87,11 +114,97 @@ struct Sample {
   bool ok;
 };
 
-// One client thread: runs `call` back to back until `stop`, recording each.
+const std::string& Key() {
+  static const std::string* key =
+      new std::string(absl::GetFlag(FLAGS_server).empty() ? kKey : absl::GetFlag(FLAGS_key));
+  return *key;
+}
+
+void SetUp(grpc::ClientContext& context) {
+  context.AddMetadata("x-api-key", Key());
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+}
+
+std::unique_ptr<grpc::ClientContext> Context() {
+  auto context = std::make_unique<grpc::ClientContext>();
+  SetUp(*context);
+  return context;
+}
+
+struct AsyncRun;
+
+// One client. In the async mode it is touched by one callback thread at a
+// time (each call's completion happens after the call was issued), so its
+// samples need no lock.
 struct Client {
+  int index = 0;
+  Clock::time_point run_start;
+  std::mt19937_64 rng;
   std::vector<Sample> samples;
   std::string first_error;
+  Clock::time_point begin;  // of the call in flight
+  // A ClientContext serves one call; optional rather than heap-allocated per
+  // call. In the async mode it must live until the call's callback runs.
+  std::optional<grpc::ClientContext> context;
+  AsyncRun* run = nullptr;  // async mode only
+
+  void Init(int i, Clock::time_point start, AsyncRun* r) {
+    index = i;
+    run_start = start;
+    rng.seed(1000 + i);
+    samples.reserve(1 << 16);
+    run = r;
+  }
+
+  grpc::ClientContext* NewContext() {
+    context.emplace();
+    SetUp(*context);
+    return &*context;
+  }
+
+  void Record(Op op, const grpc::Status& status) {
+    const Clock::time_point end = Clock::now();
+    samples.push_back(
+        Sample{std::chrono::duration_cast<std::chrono::nanoseconds>(end - run_start).count(),
+               static_cast<int32_t>(
+                   std::chrono::duration_cast<std::chrono::microseconds>(end - begin).count()),
+               op, status.ok()});
+    if (!status.ok() && first_error.empty()) {
+      first_error = absl::StrCat(kOpNames[op], ": ", status.error_message());
+    }
+  }
+
+  // The completion callback of an async call; its capture fits
+  // std::function's inline buffer, so issuing a call allocates nothing here.
+  std::function<void(grpc::Status)> Callback(Op op) {
+    return [this, op](grpc::Status status) { Finished(op, status); };
+  }
+
+  void Finished(Op op, const grpc::Status& status);
 };
+
+// The async mode's shared state. Stopping: a client whose call completes
+// after `stop` issues no next call and checks out; the row waits for all N,
+// since every call's context, messages, stub and channel must outlive it.
+struct AsyncRun {
+  std::atomic<bool> stop{false};
+  std::function<void(Client&)> next;  // builds and issues a client's next call
+  absl::Mutex mu;
+  int in_flight ABSL_GUARDED_BY(mu) = 0;
+};
+
+void Client::Finished(Op op, const grpc::Status& status) {
+  Record(op, status);
+  // Done with it: gRPC holds its own reference to the call until the
+  // callback returns.
+  context.reset();
+  if (!run->stop.load(std::memory_order_relaxed)) {
+    run->next(*this);
+    return;
+  }
+  absl::MutexLock lock(&run->mu);
+  --run->in_flight;
+}
 
 struct RowResult {
   double seconds = 0;
@@ -99,55 +212,49 @@ struct RowResult {
   uint64_t errors[kOps] = {};
   std::vector<int32_t> latencies[kOps];
   std::string first_error;
+  double this_cpu_pct = 0;
   double other_cpu_pct = 0;
+
+  uint64_t TotalOk() const {
+    uint64_t total = 0;
+    for (uint64_t n : ok) total += n;
+    return total;
+  }
+  // This process's CPU per call completed OK in the window, in microseconds.
+  double CpuUsPerOp() const {
+    const uint64_t n = TotalOk();
+    return n == 0 ? 0 : this_cpu_pct / 100.0 * seconds * 1e6 / n;
+  }
 };
 
-// Runs `clients` threads; each calls `one(client_index, rng)` which returns
-// the op it did and its status. Samples that end in the window count.
-template <typename One>
-RowResult RunRow(int clients, absl::Duration warmup, absl::Duration duration, One one) {
-  std::vector<Client> state(clients);
-  std::atomic<bool> stop{false};
-  const Clock::time_point start = Clock::now();
-  std::vector<std::thread> threads;
-  for (int c = 0; c < clients; ++c) {
-    threads.emplace_back([&, c] {
-      std::mt19937_64 rng(1000 + c);
-      state[c].samples.reserve(1 << 16);
-      while (!stop.load(std::memory_order_relaxed)) {
-        const Clock::time_point begin = Clock::now();
-        std::pair<Op, grpc::Status> done = one(c, rng);
-        const Clock::time_point end = Clock::now();
-        state[c].samples.push_back(
-            Sample{std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count(),
-                   static_cast<int32_t>(
-                       std::chrono::duration_cast<std::chrono::microseconds>(end - begin).count()),
-                   done.first, done.second.ok()});
-        if (!done.second.ok() && state[c].first_error.empty()) {
-          state[c].first_error =
-              absl::StrCat(kOpNames[done.first], ": ", done.second.error_message());
-        }
-      }
-    });
-  }
-  absl::SleepFor(warmup);
-  const double cpu0 = ProcessCpuSeconds(), machine0 = MachineBusySeconds();
-  const int64_t from_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
-  absl::SleepFor(duration);
-  const int64_t to_ns =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
-  const double cpu1 = ProcessCpuSeconds(), machine1 = MachineBusySeconds();
-  stop = true;
-  for (std::thread& t : threads) t.join();
+struct Window {
+  int64_t from_ns = 0, to_ns = 0;
+  double cpu = 0, machine = 0;  // seconds used in the window
+};
 
+// Sleeps through the warm-up and the measured window while the clients run.
+Window Measure(Clock::time_point start, absl::Duration warmup, absl::Duration duration) {
+  absl::SleepFor(warmup);
+  Window w;
+  const double cpu0 = ProcessCpuSeconds(), machine0 = MachineBusySeconds();
+  w.from_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+  absl::SleepFor(duration);
+  w.to_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+  w.cpu = ProcessCpuSeconds() - cpu0;
+  w.machine = MachineBusySeconds() - machine0;
+  return w;
+}
+
+// Samples that end in the window count.
+RowResult Collect(const std::vector<Client>& clients, const Window& w) {
   RowResult r;
-  r.seconds = (to_ns - from_ns) / 1e9;
-  r.other_cpu_pct = 100.0 * std::max(0.0, (machine1 - machine0) - (cpu1 - cpu0)) / r.seconds;
-  for (const Client& c : state) {
+  r.seconds = (w.to_ns - w.from_ns) / 1e9;
+  r.this_cpu_pct = 100.0 * w.cpu / r.seconds;
+  r.other_cpu_pct = 100.0 * std::max(0.0, w.machine - w.cpu) / r.seconds;
+  for (const Client& c : clients) {
     if (r.first_error.empty()) r.first_error = c.first_error;
     for (const Sample& s : c.samples) {
-      if (s.end_ns < from_ns || s.end_ns > to_ns) continue;
+      if (s.end_ns < w.from_ns || s.end_ns > w.to_ns) continue;
       if (s.ok) {
         ++r.ok[s.op];
         r.latencies[s.op].push_back(s.latency_us);
@@ -160,24 +267,69 @@ RowResult RunRow(int clients, absl::Duration warmup, absl::Duration duration, On
   return r;
 }
 
+// A thread per client: `load.Prepare(client)` builds the next request and
+// returns its op, `load.Call(client, op)` performs it and blocks.
+template <typename Load>
+RowResult RunThreads(int n, absl::Duration warmup, absl::Duration duration, Load& load) {
+  std::vector<Client> clients(n);
+  const Clock::time_point start = Clock::now();
+  for (int c = 0; c < n; ++c) clients[c].Init(c, start, nullptr);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (Client& client : clients) {
+    threads.emplace_back([&] {
+      while (!stop.load(std::memory_order_relaxed)) {
+        const Op op = load.Prepare(client);
+        client.begin = Clock::now();
+        const grpc::Status status = load.Call(client, op);
+        client.Record(op, status);
+      }
+    });
+  }
+  const Window w = Measure(start, warmup, duration);
+  stop = true;
+  for (std::thread& t : threads) t.join();
+  return Collect(clients, w);
+}
+
+// N calls in flight: `load.Start(client, op)` issues the call prepared by
+// `load.Prepare(client)` through the callback API, with client.Callback(op)
+// as its completion, which issues the next.
+template <typename Load>
+RowResult RunAsync(int n, absl::Duration warmup, absl::Duration duration, Load& load) {
+  std::vector<Client> clients(n);
+  AsyncRun run;
+  run.next = [&load](Client& client) {
+    const Op op = load.Prepare(client);
+    client.begin = Clock::now();
+    load.Start(client, op);
+  };
+  const Clock::time_point start = Clock::now();
+  for (int c = 0; c < n; ++c) clients[c].Init(c, start, &run);
+  {
+    absl::MutexLock lock(&run.mu);
+    run.in_flight = n;
+  }
+  for (Client& client : clients) run.next(client);
+  const Window w = Measure(start, warmup, duration);
+  run.stop = true;
+  run.mu.LockWhen(absl::Condition(
+      +[](int* left) { return *left == 0; }, &run.in_flight));
+  run.mu.Unlock();
+  return Collect(clients, w);
+}
+
+template <typename Load>
+RowResult RunRow(int n, absl::Duration warmup, absl::Duration duration, Load& load) {
+  return absl::GetFlag(FLAGS_sync_clients) ? RunThreads(n, warmup, duration, load)
+                                           : RunAsync(n, warmup, duration, load);
+}
+
 double PercentileMs(const std::vector<int32_t>& sorted, double p) {
   if (sorted.empty()) return 0;
   size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * sorted.size()));
   rank = std::clamp<size_t>(rank, 1, sorted.size());
   return sorted[rank - 1] / 1e3;
-}
-
-const std::string& Key() {
-  static const std::string* key =
-      new std::string(absl::GetFlag(FLAGS_server).empty() ? kKey : absl::GetFlag(FLAGS_key));
-  return *key;
-}
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("x-api-key", Key());
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-  return context;
 }
 
 v1::Money Cny(int64_t fen) {
@@ -320,10 +472,191 @@ std::shared_ptr<grpc::Channel> Channel(const std::string& target, int c) {
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }
 
+// The mix. Each client's messages are reused call after call: in the async
+// mode they must outlive the call anyway, and reuse keeps their buffers.
+class MixLoad {
+ public:
+  MixLoad(const std::string& target, int clients, int customers, int orders,
+          std::atomic<uint64_t>& next_customer, std::atomic<uint64_t>& next_id)
+      : customers_(customers),
+        orders_(orders),
+        next_customer_(next_customer),
+        next_id_(next_id),
+        messages_(clients) {
+    for (int c = 0; c < clients; ++c) {
+      std::shared_ptr<grpc::Channel> channel = Channel(target, c);
+      crm_.push_back(v1::CrmService::NewStub(channel));
+      pipeline_.push_back(v1::PipelineService::NewStub(channel));
+    }
+  }
+
+  Op Prepare(Client& c) {
+    Messages& m = messages_[c.index];
+    const uint64_t dice = c.rng() % 100;
+    if (dice < 60) {
+      const uint64_t n = next_id_++;
+      v1::LogFollowUpRequest& req = m.follow_up;
+      req.set_request_id(absl::StrCat("fu-", n));
+      const uint64_t customer = c.rng() % customers_;
+      v1::LogFollowUp* f = req.mutable_command();
+      f->set_customer_id(absl::StrCat("c", customer));
+      f->set_follow_up_id(absl::StrCat("f", n));
+      f->set_channel(v1::FOLLOW_UP_CHANNEL_PHONE);
+      f->set_occurred_us(absl::ToUnixMicros(absl::Now()));
+      f->set_rep_id(RepId(customer));
+      f->set_intent(v1::INTENT_CONSIDERING);
+      f->set_notes("客户需要考虑，下周再联系");
+      *f->mutable_next_follow_up_date() = Day(2027, 1, 1 + static_cast<int>(c.rng() % 28));
+      return kFollowUp;
+    }
+    if (dice < 80) {
+      m.pipeline.mutable_scope()->set_rep_id(RepId(c.rng()));
+      m.pipeline.set_page_size(20);
+      return kPipeline;
+    }
+    if (dice < 90) {
+      const uint64_t n = next_id_++;
+      v1::RecordPaymentRequest& req = m.payment;
+      req.set_request_id(absl::StrCat("pay-", n));
+      const uint64_t o = c.rng() % orders_;
+      v1::RecordPayment* p = req.mutable_command();
+      p->set_order_id(absl::StrCat("o", o));
+      p->set_payment_id(absl::StrCat("pay", n));
+      *p->mutable_amount() = Cny(100);
+      *p->mutable_paid_on() = Day(2026, 6, 1);
+      p->set_method(v1::PAYMENT_METHOD_BANK_TRANSFER);
+      p->set_rep_id(RepId(o % customers_));
+      return kPayment;
+    }
+    m.registration = Registration(next_customer_++);
+    return kRegister;
+  }
+
+  grpc::Status Call(Client& c, Op op) {
+    Messages& m = messages_[c.index];
+    grpc::ClientContext* context = c.NewContext();
+    switch (op) {
+      case kFollowUp:
+        return crm_[c.index]->LogFollowUp(context, m.follow_up, &m.response);
+      case kPipeline:
+        return pipeline_[c.index]->ListPipeline(context, m.pipeline, &m.pipeline_response);
+      case kPayment:
+        return crm_[c.index]->RecordPayment(context, m.payment, &m.response);
+      default:
+        return crm_[c.index]->RegisterCustomer(context, m.registration, &m.response);
+    }
+  }
+
+  void Start(Client& c, Op op) {
+    Messages& m = messages_[c.index];
+    grpc::ClientContext* context = c.NewContext();
+    switch (op) {
+      case kFollowUp:
+        crm_[c.index]->async()->LogFollowUp(context, &m.follow_up, &m.response, c.Callback(op));
+        return;
+      case kPipeline:
+        pipeline_[c.index]->async()->ListPipeline(context, &m.pipeline, &m.pipeline_response,
+                                                  c.Callback(op));
+        return;
+      case kPayment:
+        crm_[c.index]->async()->RecordPayment(context, &m.payment, &m.response, c.Callback(op));
+        return;
+      default:
+        crm_[c.index]->async()->RegisterCustomer(context, &m.registration, &m.response,
+                                                 c.Callback(op));
+        return;
+    }
+  }
+
+ private:
+  struct Messages {
+    v1::LogFollowUpRequest follow_up;
+    v1::ListPipelineRequest pipeline;
+    v1::ListPipelineResponse pipeline_response;
+    v1::RecordPaymentRequest payment;
+    v1::RegisterCustomerRequest registration;
+    v1::CommandResponse response;
+  };
+
+  const int customers_;
+  const int orders_;
+  std::atomic<uint64_t>& next_customer_;
+  std::atomic<uint64_t>& next_id_;
+  std::vector<std::unique_ptr<v1::CrmService::Stub>> crm_;
+  std::vector<std::unique_ptr<v1::PipelineService::Stub>> pipeline_;
+  std::vector<Messages> messages_;
+};
+
+// One 256-byte event per call over gRPC, to a stream of the client's own.
+class GrpcAppendLoad {
+ public:
+  GrpcAppendLoad(const std::string& target, int clients, const std::string& payload)
+      : clients_(clients), payload_(payload), requests_(clients), responses_(clients) {
+    for (int c = 0; c < clients; ++c) {
+      stubs_.push_back(v1::EventStoreService::NewStub(Channel(target, c)));
+    }
+  }
+
+  Op Prepare(Client& c) {
+    v1::AppendRequest& req = requests_[c.index];
+    req.Clear();
+    v1::StreamAppend* a = req.add_streams();
+    a->set_stream(absl::StrCat("bench-", clients_, "-", c.index));
+    v1::ProposedEvent* e = a->add_events();
+    e->set_type("bench.Appended");
+    e->set_data(payload_);
+    return kAppend;
+  }
+
+  grpc::Status Call(Client& c, Op) {
+    return stubs_[c.index]->Append(c.NewContext(), requests_[c.index], &responses_[c.index]);
+  }
+
+  void Start(Client& c, Op op) {
+    stubs_[c.index]->async()->Append(c.NewContext(), &requests_[c.index], &responses_[c.index],
+                                     c.Callback(op));
+  }
+
+ private:
+  const int clients_;
+  const std::string& payload_;
+  std::vector<std::unique_ptr<v1::EventStoreService::Stub>> stubs_;
+  std::vector<v1::AppendRequest> requests_;
+  std::vector<v1::AppendResponse> responses_;
+};
+
+// The same appends through EventStore::Append; threads only (RunThreads).
+class EmbeddedAppendLoad {
+ public:
+  EmbeddedAppendLoad(engine::EventStore& store, int clients, const std::string& payload)
+      : store_(store), clients_(clients), payload_(payload), requests_(clients) {}
+
+  Op Prepare(Client& c) {
+    std::vector<engine::StreamAppend>& req = requests_[c.index];
+    req.assign(1, engine::StreamAppend{});
+    req[0].stream = absl::StrCat("bench-", clients_, "-", c.index);
+    req[0].events.push_back(
+        engine::ProposedEvent{engine::EventId::Random(), "bench.Appended", payload_, ""});
+    return kAppend;
+  }
+
+  grpc::Status Call(Client& c, Op) {
+    absl::StatusOr<engine::AppendResult> done = store_.Append(std::move(requests_[c.index]));
+    return done.ok()
+               ? grpc::Status::OK
+               : grpc::Status(grpc::StatusCode::INTERNAL, std::string(done.status().message()));
+  }
+
+ private:
+  engine::EventStore& store_;
+  const int clients_;
+  const std::string& payload_;
+  std::vector<std::vector<engine::StreamAppend>> requests_;
+};
+
 void PrintMix(int clients, const RowResult& r) {
-  uint64_t total = 0;
-  for (int op = kFollowUp; op <= kRegister; ++op) total += r.ok[op];
-  std::printf("%-10s %7d %10.0f %10.1f |", "mix", clients, total / r.seconds, r.other_cpu_pct);
+  std::printf("%-10s %7d %10.0f %9.1f %9.0f %10.1f |", "mix", clients, r.TotalOk() / r.seconds,
+              r.this_cpu_pct, r.CpuUsPerOp(), r.other_cpu_pct);
   for (int op = kFollowUp; op <= kRegister; ++op) {
     std::printf(" %8.0f %6.2f %6.2f |", r.ok[op] / r.seconds, PercentileMs(r.latencies[op], 50),
                 PercentileMs(r.latencies[op], 99));
@@ -356,6 +689,14 @@ int Run() {
   }
   std::printf("crm_service_bench: %s on %s; durable (fsync on) on both sides\n",
               dir->path().c_str(), FileSystemType(dir->path()).c_str());
+  const bool external = !absl::GetFlag(FLAGS_server).empty();
+  std::printf("clients: %s; server: %s\n",
+              absl::GetFlag(FLAGS_sync_clients)
+                  ? "sync, a thread per client blocking in its stub"
+                  : "async, one call in flight per client on gRPC's callback threads",
+              external
+                  ? absl::StrCat(absl::GetFlag(FLAGS_server), " (its CPU is other cpu%)").c_str()
+                  : "in this process (its CPU is in this cpu%)");
   const absl::Time load_start = absl::Now();
   absl::StatusOr<Fixture> fixture = Start(dir->NewChild("crmd"), customers, orders);
   if (!fixture.ok()) {
@@ -364,7 +705,8 @@ int Run() {
   }
   std::printf("loaded %d customers and %d approved orders through gRPC in %.1f s\n\n", customers,
               orders, absl::ToDoubleSeconds(absl::Now() - load_start));
-  std::printf("%-10s %7s %10s %10s |", "row", "clients", "ops/s", "other cpu%");
+  std::printf("%-10s %7s %10s %9s %9s %10s |", "row", "clients", "ops/s", "this cpu%", "cpu us/op",
+              "other cpu%");
   for (int op = kFollowUp; op <= kRegister; ++op) {
     std::printf(" %-22s |", absl::StrCat(kOpNames[op], " /s p50 p99").c_str());
   }
@@ -373,58 +715,8 @@ int Run() {
   std::atomic<uint64_t> next_customer{static_cast<uint64_t>(customers)};
   std::atomic<uint64_t> next_id{0};
   for (int clients : client_counts) {
-    std::vector<std::shared_ptr<grpc::Channel>> channels;
-    std::vector<std::unique_ptr<v1::CrmService::Stub>> crm;
-    std::vector<std::unique_ptr<v1::PipelineService::Stub>> pipeline;
-    for (int c = 0; c < clients; ++c) {
-      channels.push_back(Channel(fixture->target, c));
-      crm.push_back(v1::CrmService::NewStub(channels.back()));
-      pipeline.push_back(v1::PipelineService::NewStub(channels.back()));
-    }
-    RowResult r = RunRow(clients, warmup, duration, [&](int c, std::mt19937_64& rng) {
-      const uint64_t dice = rng() % 100;
-      v1::CommandResponse out;
-      if (dice < 60) {
-        const uint64_t n = next_id++;
-        v1::LogFollowUpRequest req;
-        req.set_request_id(absl::StrCat("fu-", n));
-        const uint64_t customer = rng() % customers;
-        v1::LogFollowUp* f = req.mutable_command();
-        f->set_customer_id(absl::StrCat("c", customer));
-        f->set_follow_up_id(absl::StrCat("f", n));
-        f->set_channel(v1::FOLLOW_UP_CHANNEL_PHONE);
-        f->set_occurred_us(absl::ToUnixMicros(absl::Now()));
-        f->set_rep_id(RepId(customer));
-        f->set_intent(v1::INTENT_CONSIDERING);
-        f->set_notes("客户需要考虑，下周再联系");
-        *f->mutable_next_follow_up_date() = Day(2027, 1, 1 + static_cast<int>(rng() % 28));
-        return std::make_pair(kFollowUp, crm[c]->LogFollowUp(Context().get(), req, &out));
-      }
-      if (dice < 80) {
-        v1::ListPipelineRequest req;
-        req.mutable_scope()->set_rep_id(RepId(rng()));
-        req.set_page_size(20);
-        v1::ListPipelineResponse resp;
-        return std::make_pair(kPipeline, pipeline[c]->ListPipeline(Context().get(), req, &resp));
-      }
-      if (dice < 90) {
-        const uint64_t n = next_id++;
-        v1::RecordPaymentRequest req;
-        req.set_request_id(absl::StrCat("pay-", n));
-        const uint64_t o = rng() % orders;
-        v1::RecordPayment* p = req.mutable_command();
-        p->set_order_id(absl::StrCat("o", o));
-        p->set_payment_id(absl::StrCat("pay", n));
-        *p->mutable_amount() = Cny(100);
-        *p->mutable_paid_on() = Day(2026, 6, 1);
-        p->set_method(v1::PAYMENT_METHOD_BANK_TRANSFER);
-        p->set_rep_id(RepId(o % customers));
-        return std::make_pair(kPayment, crm[c]->RecordPayment(Context().get(), req, &out));
-      }
-      return std::make_pair(kRegister, crm[c]->RegisterCustomer(
-                                           Context().get(), Registration(next_customer++), &out));
-    });
-    PrintMix(clients, r);
+    MixLoad load(fixture->target, clients, customers, orders, next_customer, next_id);
+    PrintMix(clients, RunRow(clients, warmup, duration, load));
   }
 
   // The service layer's cost: the same durable one-event appends over gRPC
@@ -437,39 +729,20 @@ int Run() {
     return 1;
   }
   const std::string payload(256, 'x');
-  std::printf("\n%-22s %7s %12s %8s %8s %12s %8s %8s %10s\n", "raw appends, 1 event", "clients",
-              "grpc ev/s", "p50 ms", "p99 ms", "embedded/s", "p50 ms", "p99 ms", "grpc/emb");
+  std::printf("\n%-22s %7s %12s %8s %8s %9s %9s %10s %12s %8s %8s %10s\n", "raw appends, 1 event",
+              "clients", "grpc ev/s", "p50 ms", "p99 ms", "this cpu%", "cpu us/op", "other cpu%",
+              "embedded/s", "p50 ms", "p99 ms", "grpc/emb");
   for (int clients : client_counts) {
-    std::vector<std::unique_ptr<v1::EventStoreService::Stub>> stubs;
-    for (int c = 0; c < clients; ++c) {
-      stubs.push_back(v1::EventStoreService::NewStub(Channel(fixture->target, c)));
-    }
-    RowResult over_grpc = RunRow(clients, warmup, duration, [&](int c, std::mt19937_64&) {
-      v1::AppendRequest req;
-      v1::StreamAppend* a = req.add_streams();
-      a->set_stream(absl::StrCat("bench-", clients, "-", c));
-      v1::ProposedEvent* e = a->add_events();
-      e->set_type("bench.Appended");
-      e->set_data(payload);
-      v1::AppendResponse resp;
-      return std::make_pair(kAppend, stubs[c]->Append(Context().get(), req, &resp));
-    });
-    RowResult in_process = RunRow(clients, warmup, duration, [&](int c, std::mt19937_64&) {
-      std::vector<engine::StreamAppend> req(1);
-      req[0].stream = absl::StrCat("bench-", clients, "-", c);
-      req[0].events.push_back(
-          engine::ProposedEvent{engine::EventId::Random(), "bench.Appended", payload, ""});
-      absl::StatusOr<engine::AppendResult> done = (*embedded)->Append(std::move(req));
-      return std::make_pair(kAppend, done.ok()
-                                         ? grpc::Status::OK
-                                         : grpc::Status(grpc::StatusCode::INTERNAL,
-                                                        std::string(done.status().message())));
-    });
+    GrpcAppendLoad grpc_load(fixture->target, clients, payload);
+    const RowResult over_grpc = RunRow(clients, warmup, duration, grpc_load);
+    EmbeddedAppendLoad embedded_load(**embedded, clients, payload);
+    const RowResult in_process = RunThreads(clients, warmup, duration, embedded_load);
     const double g = over_grpc.ok[kAppend] / over_grpc.seconds;
     const double e = in_process.ok[kAppend] / in_process.seconds;
-    std::printf("%-22s %7d %12.0f %8.2f %8.2f %12.0f %8.2f %8.2f %9.2fx\n", "", clients, g,
-                PercentileMs(over_grpc.latencies[kAppend], 50),
-                PercentileMs(over_grpc.latencies[kAppend], 99), e,
+    std::printf("%-22s %7d %12.0f %8.2f %8.2f %9.1f %9.0f %10.1f %12.0f %8.2f %8.2f %9.2fx\n", "",
+                clients, g, PercentileMs(over_grpc.latencies[kAppend], 50),
+                PercentileMs(over_grpc.latencies[kAppend], 99), over_grpc.this_cpu_pct,
+                over_grpc.CpuUsPerOp(), over_grpc.other_cpu_pct, e,
                 PercentileMs(in_process.latencies[kAppend], 50),
                 PercentileMs(in_process.latencies[kAppend], 99), e > 0 ? g / e : 0);
     for (const RowResult* r : {&over_grpc, &in_process}) {
@@ -478,7 +751,9 @@ int Run() {
   }
   std::printf(
       "\nops/s: calls that completed OK in the window; p50/p99 per call in ms. Errors are\n"
-      "counted, not timed. other cpu%%: the rest of the machine (100 = one core).\n");
+      "counted, not timed. this cpu%%: this process, the load generator (and the server\n"
+      "unless --server); cpu us/op: that per call; other cpu%%: the rest of the machine\n"
+      "(100 = one core).\n");
   if (fixture->server != nullptr) fixture->server->Shutdown();
   return 0;
 }
