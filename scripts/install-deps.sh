@@ -11,6 +11,8 @@ packages=(
   libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libxlsxwriter-dev libssl-dev prometheus-cpp-dev
+  # The allocator crmd, crmctl and crm_service_bench link (CMakeLists.txt).
+  libjemalloc-dev
   # The TLS tests make their certificates with the openssl command.
   openssl
   # Independent clients for the tests (Debian's python3, not pyenv's): an xlsx
