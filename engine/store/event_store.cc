@@ -274,7 +274,11 @@ absl::StatusOr<std::vector<RecordedEvent>> EventStoreImpl::ReadStream(absl::stri
     // the head is read after `end`, and the writer puts a head down before
     // its events are committed, so a head below `from` means no event at
     // `from` is committed either; and a committed head means the stream
-    // exists for this reader (empty page, not NotFound).
+    // exists for this reader (empty page, not NotFound). Recently committed
+    // heads are known without reading at all (RecentHead).
+    if (const std::optional<Revision> recent = RecentHead(stream, end); recent && *recent < from) {
+      return std::vector<RecordedEvent>{};
+    }
     CRM_ASSIGN_OR_RETURN(std::optional<Revision> head, StoredHead(stream));
     if (!head) return absl::NotFoundError(absl::StrCat("stream \"", stream, "\" has no events"));
     if (*head < from) {
@@ -376,6 +380,29 @@ absl::StatusOr<std::optional<Revision>> EventStoreImpl::StoredHead(absl::string_
   return keyspace::GetU64BE(View(value));
 }
 
+std::optional<Revision> EventStoreImpl::RecentHead(absl::string_view stream, Position end) const {
+  absl::MutexLock l(&heads_mu_);
+  const auto it = recent_heads_.find(stream);
+  if (it == recent_heads_.end() || it->second.group_end > end) return std::nullopt;
+  return it->second.revision;
+}
+
+void EventStoreImpl::RememberHeads(const std::deque<WrittenGroup>& groups) {
+  absl::MutexLock l(&heads_mu_);
+  for (const WrittenGroup& g : groups) {
+    for (const auto& p : g.appends) {
+      if (!p->wrote || !p->result.ok()) continue;
+      for (size_t i = 0; i < p->request.size(); ++i) {
+        if (p->request[i].events.empty()) continue;
+        if (recent_heads_.size() >= kRecentHeads) recent_heads_.clear();
+        recent_heads_.insert_or_assign(
+            p->request[i].stream,
+            RecentHeadEntry{p->result->streams[i].last_revision, g.end_position});
+      }
+    }
+  }
+}
+
 absl::StatusOr<bool> EventStoreImpl::RevisionCommitted(absl::string_view stream, Revision revision,
                                                        Position end) const {
   rocksdb::PinnableSlice position;
@@ -392,6 +419,7 @@ absl::StatusOr<Revision> EventStoreImpl::StreamRevision(absl::string_view stream
   // event is) answer without reading the event. A head whose event is not
   // committed yet falls through to the backward read, which skips it.
   const Position end = CommittedPosition();
+  if (const std::optional<Revision> recent = RecentHead(stream, end)) return *recent;
   CRM_ASSIGN_OR_RETURN(std::optional<Revision> head, StoredHead(stream));
   if (!head) return absl::NotFoundError(absl::StrCat("stream \"", stream, "\" has no events"));
   CRM_ASSIGN_OR_RETURN(const bool committed, RevisionCommitted(stream, *head, end));

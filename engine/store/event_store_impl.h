@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/store/event_store.h"
 #include "rocksdb/db.h"
@@ -110,6 +111,12 @@ class EventStoreImpl final : public EventStore {
   // ahead of the committed position), or nullopt if it has none.
   absl::StatusOr<std::optional<Revision>> StoredHead(absl::string_view stream) const;
 
+  // The head of `stream` if recent_heads_ knows it and its group is below
+  // `end` (committed for a reader that read `end`).
+  std::optional<Revision> RecentHead(absl::string_view stream, Position end) const;
+  // Records the heads the appends of `groups` wrote (called after their
+  // fsync, before they are published).
+  void RememberHeads(const std::deque<WrittenGroup>& groups);
   // Whether the stream's event at `revision` is below `end` (committed).
   absl::StatusOr<bool> RevisionCommitted(absl::string_view stream, Revision revision,
                                          Position end) const;
@@ -151,6 +158,22 @@ class EventStoreImpl final : public EventStore {
 
   // Owned by the writer thread only.
   Position writer_next_position_ = 0;
+
+  // The heads of recently written streams, so that the command handler's
+  // "anything new since my cached revision?" costs a hash lookup, not two
+  // point reads in a busy memtable (~5% of crmd's CPU under the mixed load).
+  // The syncer updates it after a group's fsync and before publishing the
+  // group, so a reader that has read committed position `end` finds every
+  // head committed below `end` here, or nothing (never an older head). An
+  // entry counts only once its whole group is below the reader's `end`.
+  // Bounded: cleared when full (a miss just reads the database).
+  struct RecentHeadEntry {
+    Revision revision;
+    Position group_end;
+  };
+  static constexpr size_t kRecentHeads = 1 << 16;
+  mutable absl::Mutex heads_mu_;
+  absl::flat_hash_map<std::string, RecentHeadEntry> recent_heads_ ABSL_GUARDED_BY(heads_mu_);
 
   // Committed-position waiters (WaitForPosition, subscriptions).
   mutable absl::Mutex commit_mu_;

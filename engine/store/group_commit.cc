@@ -363,6 +363,7 @@ void EventStoreImpl::SyncerLoop() {
       rocksdb::Status s = options_.sync_writes ? db_->SyncWAL() : rocksdb::Status::OK();
       if (s.ok()) {
         if (options_.sync_writes) stat_syncs_.fetch_add(1, std::memory_order_relaxed);
+        RememberHeads(groups);  // before Publish: see recent_heads_
         Publish(groups.back().end_position);
       } else {
         Poison(FromRocks(s, "syncing the write-ahead log"));

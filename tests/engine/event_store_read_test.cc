@@ -1,8 +1,11 @@
 // Reads: streams, the global log and categories, both directions, at and past
 // the ends; and reopening.
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/engine/store_test_util.h"
 
@@ -116,6 +119,34 @@ TEST_F(EventStoreReadTest, CategoryReadsInGlobalOrder) {
 TEST_F(EventStoreReadTest, StreamRevisionIsTheLastRevision) {
   EXPECT_EQ(store_->StreamRevision("customer-1").value(), 2u);
   EXPECT_THAT(store_->StreamRevision("nope-1"), StatusIs(absl::StatusCode::kNotFound));
+}
+
+// The store keeps recently written heads in memory (a bounded map cleared
+// when full); reads must be exact whether a head is there, was dropped, or
+// was never there.
+TEST_F(EventStoreReadTest, HeadsStayExactWithMoreStreamsThanTheInMemoryHeadsHold) {
+  constexpr int kStreams = 70'000;  // above the map's 65,536 entries
+  constexpr int kPerAppend = 64;
+  for (int first = 0; first < kStreams; first += kPerAppend) {
+    std::vector<StreamAppend> request;
+    for (int s = first; s < std::min(kStreams, first + kPerAppend); ++s) {
+      request.push_back(
+          StreamAppend{absl::StrCat("many-", s), ExpectedRevision::NoStream(), Events(1)});
+    }
+    ASSERT_TRUE(store_->Append(std::move(request)).ok());
+  }
+  ASSERT_TRUE(store_->Append(One("many-0", ExpectedRevision::Exact(0), Events(1))).ok());
+  ASSERT_TRUE(store_->Append(One("many-69999", ExpectedRevision::Exact(0), Events(1))).ok());
+  for (const auto& [stream, revision] : std::vector<std::pair<std::string, Revision>>{
+           {"many-0", 1}, {"many-1", 0}, {"many-35000", 0}, {"many-69998", 0}, {"many-69999", 1}}) {
+    EXPECT_EQ(store_->StreamRevision(stream).value(), revision) << stream;
+    EXPECT_TRUE(store_->ReadStream(stream, revision + 1, Direction::kForward, 10)->empty())
+        << stream;
+    EXPECT_EQ(store_->ReadStream(stream, revision, Direction::kForward, 10)->size(), 1u) << stream;
+  }
+  EXPECT_THAT(store_->ReadStream("many-70000", 3, Direction::kForward, 10),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->StreamRevision("many-70000"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 TEST_F(EventStoreReadTest, ReopenRecoversEventsPositionsAndStreamRevisions) {
