@@ -18,6 +18,7 @@
 #include "engine/status_macros.h"
 #include "engine/store/rocks_thread.h"
 #include "projections/view_keys.h"
+#include "projections/view_row_cache.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -107,20 +108,22 @@ bool Wants(const Slot& slot, const RecordedEvent& e) {
 // The overlay already holds only the last write of each key: a batch of 2048
 // events rewrites a busy row (a customer's, a rep's day) once per event, and
 // writing only that cuts the views' memtable work by the rewrite factor.
-rocksdb::Status AddRows(const RowOverlay& rows, absl::string_view prefix,
-                        rocksdb::ColumnFamilyHandle* cf, rocksdb::WriteBatch* out) {
-  std::vector<const RowOverlay::value_type*> sorted;
+// The rows' values are moved to `recorded` (full keys), for the row cache.
+rocksdb::Status AddRows(RowOverlay& rows, absl::string_view prefix, rocksdb::ColumnFamilyHandle* cf,
+                        rocksdb::WriteBatch* out, std::vector<ViewRowCache::Row>* recorded) {
+  std::vector<RowOverlay::value_type*> sorted;
   sorted.reserve(rows.size());
-  for (const auto& row : rows) sorted.push_back(&row);
+  for (auto& row : rows) sorted.push_back(&row);
   std::sort(sorted.begin(), sorted.end(),
             [](const auto* a, const auto* b) { return a->first < b->first; });
   std::string key;
-  for (const auto* row : sorted) {
+  for (auto* row : sorted) {
     key.assign(prefix.data(), prefix.size());
     key.append(row->first);
     rocksdb::Status s =
         row->second.has_value() ? out->Put(cf, S(key), S(*row->second)) : out->Delete(cf, S(key));
     if (!s.ok()) return s;
+    recorded->emplace_back(key, std::move(row->second));
   }
   return rocksdb::Status::OK();
 }
@@ -128,7 +131,7 @@ rocksdb::Status AddRows(const RowOverlay& rows, absl::string_view prefix,
 class RunnerImpl final : public ProjectionRunner {
  public:
   RunnerImpl(engine::EventStore* store, const RunnerOptions& options)
-      : store_(store), options_(options) {}
+      : store_(store), options_(options), recent_rows_(options.recent_rows) {}
 
   ~RunnerImpl() override {
     stop_.store(true);
@@ -223,8 +226,9 @@ class RunnerImpl final : public ProjectionRunner {
     CRM_ASSIGN_OR_RETURN(size_t i, Find(name));
     absl::MutexLock l(&mu_);
     const Published& p = published_[i];
-    return std::make_unique<ViewReader>(
-        db_.get(), cf_, view_keys::RowPrefix(slots_[i].name, p.generation), p.checkpoint);
+    return std::make_unique<ViewReader>(db_.get(), cf_,
+                                        view_keys::RowPrefix(slots_[i].name, p.generation),
+                                        p.checkpoint, &recent_rows_);
   }
 
   absl::StatusOr<ProjectionStatus> Status(absl::string_view name) const override {
@@ -266,10 +270,11 @@ class RunnerImpl final : public ProjectionRunner {
       absl::MutexLock l(&mu_);
       gen = published_[i].generation;
     }
-    return FromRocks(
-        db_->Put(rocksdb::WriteOptions(), cf_,
-                 S(absl::StrCat(view_keys::RowPrefix(slots_[i].name, gen), key)), S(value)),
-        "tampering");
+    rocksdb::WriteBatch b;
+    CRM_RETURN_IF_ERROR(FromRocks(
+        b.Put(cf_, S(absl::StrCat(view_keys::RowPrefix(slots_[i].name, gen), key)), S(value)),
+        "tampering"));
+    return FromRocks(WriteViews(&b, nullptr), "tampering");
   }
 
  private:
@@ -300,6 +305,28 @@ class RunnerImpl final : public ProjectionRunner {
         s.lag_time = std::max(absl::ZeroDuration(),
                               absl::Now() - absl::FromUnixMicros(next->front().recorded_us));
       }
+    }
+    return s;
+  }
+
+  // Every write to the views database goes through here, so that the row
+  // cache's invariant (view_row_cache.h) holds: writes are serialized, and
+  // each is either recorded (`recorded`: every row the batch writes, full
+  // keys; the metadata keys beside them are never read through the cache)
+  // or, for range deletions, metadata-only writes and any write not from
+  // the runner thread, invalidates the cache before the next write. The
+  // sequence number read right after the write under the lock is the batch's
+  // last one, as nothing else writes meanwhile. A failed write may still
+  // have changed the database (RocksDB does not promise otherwise), so it
+  // invalidates too.
+  rocksdb::Status WriteViews(rocksdb::WriteBatch* b, std::vector<ViewRowCache::Row>* recorded) {
+    absl::MutexLock l(&write_mu_);
+    rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), b);
+    const uint64_t seq = db_->GetLatestSequenceNumber();
+    if (s.ok() && recorded != nullptr) {
+      recent_rows_.Record(std::move(*recorded), seq);
+    } else {
+      recent_rows_.Invalidate(seq);
     }
     return s;
   }
@@ -378,7 +405,7 @@ class RunnerImpl final : public ProjectionRunner {
       }
     }
     CRM_RETURN_IF_ERROR(FromRocks(it->status(), "listing view generations"));
-    return FromRocks(db_->Write(rocksdb::WriteOptions(), &b), "recovering views");
+    return FromRocks(WriteViews(&b, nullptr), "recovering views");
   }
 
   void StartShadow(Slot& slot, rocksdb::WriteBatch* b) {
@@ -478,7 +505,7 @@ class RunnerImpl final : public ProjectionRunner {
     for (size_t g = 0; g < group.size(); ++g) {
       auto& [i, in] = group[g];
       Slot& slot = slots_[i];
-      ViewWriter writer(db_.get(), cf_, &rows[g], in->prefix);
+      ViewWriter writer(db_.get(), cf_, &rows[g], in->prefix, &recent_rows_);
       // Applies the batch's events below `stop`; returns the position of the
       // first that failed (kEndPosition if none) and its error.
       auto apply_below = [&](Position stop, absl::Status& st) {
@@ -510,15 +537,16 @@ class RunnerImpl final : public ProjectionRunner {
     }
     // Views are rebuilt from the durable log, so they need no fsync.
     rocksdb::Status s;
+    std::vector<ViewRowCache::Row> recorded;
     for (size_t g = 0; g < group.size() && s.ok(); ++g) {
-      s = AddRows(rows[g], group[g].second->prefix, cf_, &final_rows);
+      s = AddRows(rows[g], group[g].second->prefix, cf_, &final_rows, &recorded);
       if (s.ok()) {
         const Slot& slot = slots_[group[g].first];
         s = final_rows.Put(cf_, S(view_keys::CheckpointKey(slot.name, group[g].second->generation)),
                            S(U64(next_checkpoint[g])));
       }
     }
-    if (s.ok()) s = db_->Write(rocksdb::WriteOptions(), &final_rows);
+    if (s.ok()) s = WriteViews(&final_rows, &recorded);
     if (!s.ok()) {
       for (auto& [i, in] : group) in->error = FromRocks(s, "writing views");
     } else {
@@ -544,7 +572,8 @@ class RunnerImpl final : public ProjectionRunner {
       // switch so none pairs the old generation with a snapshot after its
       // deletion.
       absl::MutexLock l(&mu_);
-      rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &b);
+      // Not recorded: the DeleteRange drops rows the cache may hold.
+      rocksdb::Status s = WriteViews(&b, nullptr);
       if (!s.ok()) {
         slot.shadow->error = FromRocks(s, "switching to the rebuilt view");
       } else {
@@ -567,7 +596,7 @@ class RunnerImpl final : public ProjectionRunner {
       if (r->kind == Request::Kind::kRebuild) {
         rocksdb::WriteBatch b;
         StartShadow(slot, &b);
-        r->status = FromRocks(db_->Write(rocksdb::WriteOptions(), &b), "starting a rebuild");
+        r->status = FromRocks(WriteViews(&b, nullptr), "starting a rebuild");
         PublishAll();
       } else {
         r->report = RunVerify(r->slot);
@@ -584,7 +613,7 @@ class RunnerImpl final : public ProjectionRunner {
     }
     rocksdb::WriteBatch start;
     Instance scratch = NewInstance(slot, &start);
-    CRM_RETURN_IF_ERROR(FromRocks(db_->Write(rocksdb::WriteOptions(), &start), "starting verify"));
+    CRM_RETURN_IF_ERROR(FromRocks(WriteViews(&start, nullptr), "starting verify"));
     const Position target = slot.active.checkpoint;
     std::vector<std::pair<size_t, Instance*>> group = {{i, &scratch}};
     while (scratch.checkpoint < target && scratch.error.ok() && !stop_.load()) {
@@ -600,7 +629,7 @@ class RunnerImpl final : public ProjectionRunner {
     }
     rocksdb::WriteBatch cleanup;
     DropGeneration(slot, scratch.generation, &cleanup);
-    absl::Status s = FromRocks(db_->Write(rocksdb::WriteOptions(), &cleanup), "dropping scratch");
+    absl::Status s = FromRocks(WriteViews(&cleanup, nullptr), "dropping scratch");
     if (!s.ok() && report.ok()) report = s;
     return report;
   }
@@ -663,6 +692,11 @@ class RunnerImpl final : public ProjectionRunner {
 
   absl::Mutex requests_mu_;
   std::deque<Request*> requests_ ABSL_GUARDED_BY(requests_mu_);
+
+  // Serializes writes to the views database with their recording in
+  // recent_rows_ (WriteViews).
+  absl::Mutex write_mu_;
+  ViewRowCache recent_rows_;
 
   std::atomic<bool> stop_{false};
   std::thread thread_;

@@ -38,8 +38,17 @@ std::string ViewWriter::Full(absl::string_view key) const { return absl::StrCat(
 
 absl::StatusOr<std::optional<std::string>> ViewWriter::Get(absl::string_view key) const {
   if (auto it = rows_->find(key); it != rows_->end()) return it->second;
+  const std::string full = Full(key);
+  if (cache_ != nullptr) {
+    // Read as of the latest sequence number: on the runner thread (the only
+    // writer) that is the cache's watermark, so a cached row is the stored
+    // one; should another write have come meanwhile, the cache's check sends
+    // this to the database as for any reader.
+    std::optional<std::string> cached;
+    if (cache_->Get(full, db_->GetLatestSequenceNumber(), &cached)) return cached;
+  }
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_, S(Full(key)), &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_, S(full), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "reading a view row");
   return value;
@@ -88,22 +97,31 @@ absl::Status ViewWriter::Scan(absl::string_view prefix, RowVisitor visit) const 
 }
 
 ViewReader::ViewReader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string prefix,
-                       uint64_t checkpoint)
+                       uint64_t checkpoint, const ViewRowCache* cache)
     : db_(db),
       cf_(cf),
       prefix_(std::move(prefix)),
       checkpoint_(checkpoint),
-      snapshot_(db->GetSnapshot()) {}
+      snapshot_(db->GetSnapshot()),
+      snapshot_seq_(snapshot_->GetSequenceNumber()),
+      cache_(cache) {}
 
 ViewReader::~ViewReader() { db_->ReleaseSnapshot(snapshot_); }
 
 std::string ViewReader::Full(absl::string_view key) const { return absl::StrCat(prefix_, key); }
 
 absl::StatusOr<std::optional<std::string>> ViewReader::Get(absl::string_view key) const {
+  const std::string full = Full(key);
+  // The cache answers only where its row is exactly the snapshot's
+  // (view_row_cache.h says why that check is exact).
+  if (std::optional<std::string> cached;
+      cache_ != nullptr && cache_->Get(full, snapshot_seq_, &cached)) {
+    return cached;
+  }
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
   std::string value;
-  rocksdb::Status s = db_->Get(ro, cf_, S(Full(key)), &value);
+  rocksdb::Status s = db_->Get(ro, cf_, S(full), &value);
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) return FromRocks(s, "reading a view row");
   return value;
@@ -113,20 +131,30 @@ absl::StatusOr<std::vector<std::optional<std::string>>> ViewReader::MultiGet(
     absl::Span<const std::string> keys) const {
   std::vector<std::optional<std::string>> out(keys.size());
   if (keys.empty()) return out;
+  // Rows the cache has exactly as the snapshot sees them are answered from
+  // it; only the others (`missing`, indexes into `keys`) go to RocksDB.
   std::vector<std::string> full;
+  std::vector<size_t> missing;
   full.reserve(keys.size());
-  for (const std::string& k : keys) full.push_back(Full(k));
+  missing.reserve(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::string f = Full(keys[i]);
+    if (cache_ != nullptr && cache_->Get(f, snapshot_seq_, &out[i])) continue;
+    full.push_back(std::move(f));
+    missing.push_back(i);
+  }
+  if (missing.empty()) return out;
   // Slices into `full`, which no longer grows.
   std::vector<rocksdb::Slice> slices(full.begin(), full.end());
-  std::vector<rocksdb::PinnableSlice> values(keys.size());
-  std::vector<rocksdb::Status> statuses(keys.size());
+  std::vector<rocksdb::PinnableSlice> values(missing.size());
+  std::vector<rocksdb::Status> statuses(missing.size());
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_;
-  db_->MultiGet(ro, cf_, keys.size(), slices.data(), values.data(), statuses.data());
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    if (!statuses[i].ok()) return FromRocks(statuses[i], "reading view rows");
-    out[i].emplace(values[i].data(), values[i].size());
+  db_->MultiGet(ro, cf_, missing.size(), slices.data(), values.data(), statuses.data());
+  for (size_t m = 0; m < missing.size(); ++m) {
+    if (statuses[m].IsNotFound()) continue;
+    if (!statuses[m].ok()) return FromRocks(statuses[m], "reading view rows");
+    out[missing[m]].emplace(values[m].data(), values[m].size());
   }
   return out;
 }

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "projections/view_row_cache.h"
 
 namespace rocksdb {
 class DB;
@@ -40,8 +41,11 @@ using RowOverlay = absl::flat_hash_map<std::string, std::optional<std::string>>;
 // is exact. Not thread-safe; valid only during Projection::Apply.
 class ViewWriter {
  public:
-  ViewWriter(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, RowOverlay* rows, std::string prefix)
-      : db_(db), cf_(cf), rows_(rows), prefix_(std::move(prefix)) {}
+  // `cache` (nullable, not owned): rows the runner wrote in earlier batches,
+  // read before the database.
+  ViewWriter(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, RowOverlay* rows, std::string prefix,
+             const ViewRowCache* cache = nullptr)
+      : db_(db), cf_(cf), rows_(rows), prefix_(std::move(prefix)), cache_(cache) {}
 
   // The row's value, or nullopt if there is none.
   absl::StatusOr<std::optional<std::string>> Get(absl::string_view key) const;
@@ -57,6 +61,7 @@ class ViewWriter {
   rocksdb::ColumnFamilyHandle* cf_;
   RowOverlay* rows_;
   std::string prefix_;
+  const ViewRowCache* cache_;
 };
 
 // A consistent read-only view of one generation at one moment (a RocksDB
@@ -64,8 +69,10 @@ class ViewWriter {
 // external locking. Must not outlive the runner that made it.
 class ViewReader {
  public:
+  // `cache` (nullable, not owned, must outlive the reader): recently written
+  // rows, used where they are exactly what the reader's snapshot sees.
   ViewReader(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* cf, std::string prefix,
-             uint64_t checkpoint);
+             uint64_t checkpoint, const ViewRowCache* cache = nullptr);
   ~ViewReader();
   ViewReader(const ViewReader&) = delete;
   ViewReader& operator=(const ViewReader&) = delete;
@@ -90,6 +97,8 @@ class ViewReader {
   std::string prefix_;
   uint64_t checkpoint_;
   const rocksdb::Snapshot* snapshot_;
+  uint64_t snapshot_seq_;
+  const ViewRowCache* cache_;
 };
 
 }  // namespace crm::projections
