@@ -65,6 +65,38 @@ void Evolve(ProductView& view, const v1::ProductEvent& event) {
   }
 }
 
+// The internal key types (service/api_keys.proto) as the public API names
+// them; spelled out so that neither can renumber the other.
+v1::ApiKeyRole ToApiKeyRole(Role role) {
+  switch (role) {
+    case ROLE_VIEWER:
+      return v1::API_KEY_ROLE_VIEWER;
+    case ROLE_REP:
+      return v1::API_KEY_ROLE_REP;
+    case ROLE_MANAGER:
+      return v1::API_KEY_ROLE_MANAGER;
+    case ROLE_ADMIN:
+      return v1::API_KEY_ROLE_ADMIN;
+    case ROLE_ANALYTICS:
+      return v1::API_KEY_ROLE_ANALYTICS;
+    default:
+      return v1::API_KEY_ROLE_UNSPECIFIED;
+  }
+}
+
+v1::ApiKeyScope ToApiKeyScope(Scope scope) {
+  switch (scope) {
+    case SCOPE_OWN:
+      return v1::API_KEY_SCOPE_OWN;
+    case SCOPE_TEAM:
+      return v1::API_KEY_SCOPE_TEAM;
+    case SCOPE_ALL:
+      return v1::API_KEY_SCOPE_ALL;
+    default:
+      return v1::API_KEY_SCOPE_UNSPECIFIED;
+  }
+}
+
 }  // namespace
 
 namespace internal {
@@ -80,8 +112,13 @@ std::string TargetId(const google::protobuf::Message& envelope, const std::strin
 }  // namespace internal
 
 CrmServiceImpl::CrmServiceImpl(engine::EventStore* store, engine::domain::CommandHandler* handler,
-                               const CallGate* gate, ThreadPool* pool)
-    : store_(store), handler_(handler), gate_(gate), pool_(pool), access_(store) {}
+                               const CallGate* gate, ThreadPool* pool, std::string time_zone)
+    : store_(store),
+      handler_(handler),
+      gate_(gate),
+      pool_(pool),
+      time_zone_(std::move(time_zone)),
+      access_(store) {}
 
 grpc::ServerUnaryReactor* CrmServiceImpl::Run(grpc::CallbackServerContext* context,
                                               std::function<absl::Status(const Principal&)> work) {
@@ -438,6 +475,20 @@ grpc::ServerUnaryReactor* CrmServiceImpl::GetProduct(grpc::CallbackServerContext
     response->set_spec(view.spec);
     *response->mutable_unit_price() = view.state.unit_price;
     response->set_retired(view.state.retired);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* CrmServiceImpl::WhoAmI(grpc::CallbackServerContext* context,
+                                                 const v1::WhoAmIRequest* /*request*/,
+                                                 v1::WhoAmIResponse* response) {
+  return Run(context, [=, this](const Principal& p) -> absl::Status {
+    response->set_name(p.name);
+    response->set_role(ToApiKeyRole(p.role));
+    response->set_scope(ToApiKeyScope(p.scope));
+    response->set_rep_id(p.rep_id);
+    response->set_team_id(p.team_id);
+    response->set_business_time_zone(time_zone_);
     return absl::OkStatus();
   });
 }

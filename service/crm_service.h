@@ -12,6 +12,7 @@
 #define CRM_SERVICE_CRM_SERVICE_H_
 
 #include <functional>
+#include <string>
 
 #include "absl/status/status.h"
 #include "crm/v1/crm_service.grpc.pb.h"
@@ -24,9 +25,10 @@ namespace crm::service {
 
 class CrmServiceImpl final : public v1::CrmService::CallbackService {
  public:
-  // None owned; all must outlive the service.
+  // None owned; all must outlive the service. `time_zone`: the business time
+  // zone's IANA name, as WhoAmI reports it.
   CrmServiceImpl(engine::EventStore* store, engine::domain::CommandHandler* handler,
-                 const CallGate* gate, ThreadPool* pool);
+                 const CallGate* gate, ThreadPool* pool, std::string time_zone);
 
   grpc::ServerUnaryReactor* RegisterCustomer(grpc::CallbackServerContext* context,
                                              const v1::RegisterCustomerRequest* request,
@@ -166,6 +168,11 @@ class CrmServiceImpl final : public v1::CrmService::CallbackService {
                                               const v1::BatchGetCustomersRequest* request,
                                               v1::BatchGetCustomersResponse* response) override;
 
+  // Any role; answered from the principal, without the store.
+  grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
+                                   const v1::WhoAmIRequest* request,
+                                   v1::WhoAmIResponse* response) override;
+
  private:
   // Admits the call, then runs `work` on the pool and finishes with its status.
   grpc::ServerUnaryReactor* Run(grpc::CallbackServerContext* context,
@@ -203,6 +210,7 @@ class CrmServiceImpl final : public v1::CrmService::CallbackService {
   engine::domain::CommandHandler* handler_;
   const CallGate* gate_;
   ThreadPool* pool_;
+  const std::string time_zone_;
   AccessControl access_;
 };
 

@@ -11,6 +11,7 @@
 //          --format=xlsx|csv --out=F
 //   crmctl pipeline --rep=R|--team=T|--everyone|--pool [--due=today|overdue|due]
 //          [--as-of=YYYY-MM-DD] [--min-position=P] [--all] [--json]   (through crmd)
+//   crmctl whoami [--json]   (the key's name, role, scope, rep, team; crmd's time zone)
 //
 // (In `report` and `pipeline`, --from/--to are dates and --rep filters; the parser renames
 // them to --from_date/--to_date/--report_rep, since events export and import
@@ -66,6 +67,7 @@
 #include "clients/crmctl/pool_command.h"
 #include "clients/crmctl/remote_report_source.h"
 #include "clients/crmctl/report_command.h"
+#include "clients/crmctl/whoami_command.h"
 #include "clients/import/embedded_backend.h"
 #include "clients/import/grpc_backend.h"
 #include "engine/domain/business_calendar.h"
@@ -203,9 +205,9 @@ int Usage() {
       "  crmctl customer history ID [--all]\n"
       "  crmctl followup log CUSTOMER --intent=interested|considering|refused|deal-closed\n"
       "         [--note=TEXT] [--next=YYYY-MM-DD] [--channel=phone|visit|message|email]\n"
-      "         [--rep=REP (default: the owner)] [--request-id=R]\n"
+      "         [--rep=REP (default: a rep key's rep, else the owner)] [--request-id=R]\n"
       "  crmctl pool list [--due=today|overdue|due] [--as-of=YYYY-MM-DD] [--all]\n"
-      "  crmctl pool claim ID --rep=REP [--request-id=R]\n"
+      "  crmctl pool claim ID [--rep=REP (default: a rep key's rep)] [--request-id=R]\n"
       "  crmctl pool release ID [--reason=TEXT] [--request-id=R]\n"
       "         (customer, followup, pool: need --server, --key; --json, --min-position=P)\n"
       "  crmctl order place --customer=ID --product=ID --quantity=N [--price=AMOUNT]\n"
@@ -234,6 +236,7 @@ int Usage() {
       "  crmctl events export [--from=POSITION] [--limit=N] [--out=FILE]\n"
       "  crmctl events tail [--from=POSITION] [--type-prefix=T] [--stream-prefix=S]\n"
       "         [--limit=N]   (needs --server and an admin or analytics --key)\n"
+      "  crmctl whoami [--json]   (who --key is, and crmd's business time zone)\n"
       "  common: --server=HOST:PORT --key=KEY [--tls-ca=FILE] (default $CRM_SERVER,\n"
       "         $CRM_API_KEY), or --data-dir=DIR (default crm-data) without a server;\n"
       "         --encoding=auto|utf-8|gb18030, --json\n");
@@ -412,6 +415,14 @@ int Report(const std::vector<char*>& args) {
   if (!FlagOrEnv(FLAGS_server, "CRM_SERVER").empty()) {
     std::optional<crm::clients::Crmd> crmd = RemoteCrmd("report");
     if (!crmd) return 2;
+    if (o.kind != "pipeline" && to.empty()) {
+      // Today as crmd counts days, not as Asia/Shanghai would.
+      absl::TimeZone crmd_zone;
+      if (const grpc::Status s = crm::clients::CrmdTimeZone(*crmd, &crmd_zone); !s.ok()) {
+        return crm::clients::ReportRefusal(stderr, "report", s);
+      }
+      o.to = crm::engine::domain::CivilDayAt(absl::ToUnixMicros(absl::Now()), crmd_zone);
+    }
     const int64_t min_position = absl::GetFlag(FLAGS_min_position);
     crm::clients::RemoteReportSource source(
         *crmd, min_position >= 0 ? std::optional<uint64_t>(min_position) : std::nullopt);
@@ -623,6 +634,16 @@ int Pool(const std::vector<char*>& args) {
                          : crm::clients::RunPoolRelease(*crmd, o, stdout, stderr);
 }
 
+// crmctl whoami [--json]
+int WhoAmI(const std::vector<char*>& args) {
+  if (args.size() != 2) return Usage();
+  std::optional<crm::clients::Crmd> crmd = RemoteCrmd("whoami");
+  if (!crmd) return 2;
+  crm::clients::WhoAmIOptions o;
+  o.json = absl::GetFlag(FLAGS_json);
+  return crm::clients::RunWhoAmI(*crmd, o, stdout, stderr);
+}
+
 // Today in the business time zone: the default day a payment was received
 // or an order shipped.
 crm::v1::Date BusinessToday() {
@@ -800,5 +821,6 @@ int main(int argc, char** argv) {
   if (args.size() >= 2 && std::string(args[1]) == "payment") return Payment(args);
   if (args.size() >= 2 && std::string(args[1]) == "balances") return Balances(args);
   if (args.size() >= 2 && std::string(args[1]) == "aging") return Aging(args);
+  if (args.size() >= 2 && std::string(args[1]) == "whoami") return WhoAmI(args);
   return Usage();
 }

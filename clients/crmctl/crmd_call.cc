@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "crm/v1/crm_service.grpc.pb.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -59,6 +60,23 @@ std::unique_ptr<grpc::ClientContext> Crmd::Context() const {
   context->AddMetadata("x-api-key", api_key);
   context->set_deadline(absl::ToChronoTime(absl::Now() + deadline));
   return context;
+}
+
+grpc::Status AskWhoAmI(const Crmd& crmd, v1::WhoAmIResponse* who) {
+  return v1::CrmService::NewStub(crmd.channel)
+      ->WhoAmI(crmd.Context().get(), v1::WhoAmIRequest(), who);
+}
+
+grpc::Status CrmdTimeZone(const Crmd& crmd, absl::TimeZone* zone) {
+  v1::WhoAmIResponse who;
+  const grpc::Status s = AskWhoAmI(crmd, &who);
+  if (!s.ok() && s.error_code() != grpc::StatusCode::UNIMPLEMENTED) return s;
+  if (s.ok() && !who.business_time_zone().empty() &&
+      absl::LoadTimeZone(who.business_time_zone(), zone)) {
+    return grpc::Status::OK;
+  }
+  if (!absl::LoadTimeZone("Asia/Shanghai", zone)) *zone = absl::FixedTimeZone(8 * 60 * 60);
+  return grpc::Status::OK;
 }
 
 int ReportBadOption(FILE* err, absl::string_view command, absl::string_view why) {

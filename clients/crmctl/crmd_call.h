@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "crm/v1/common.pb.h"
+#include "crm/v1/crm_service.pb.h"
 #include "crm/v1/customer_types.pb.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/channel.h"
@@ -34,6 +35,16 @@ struct Crmd {
   // A context for one call: the key as x-api-key, and the deadline.
   std::unique_ptr<grpc::ClientContext> Context() const;
 };
+
+// Who crmd says the key is, and its business time zone (CrmService.WhoAmI).
+grpc::Status AskWhoAmI(const Crmd& crmd, v1::WhoAmIResponse* who);
+
+// crmd's business time zone, as WhoAmI names it, in `zone`: the zone of the
+// days crmctl sends (--as-of) and of the times it prints. A crmd too old to
+// answer WhoAmI (UNIMPLEMENTED) or naming a zone this machine does not know
+// counts in Asia/Shanghai, crmd's default. Any other failure is returned, to
+// tell with ReportRefusal.
+grpc::Status CrmdTimeZone(const Crmd& crmd, absl::TimeZone* zone);
 
 // "crmctl <command>: <why>" on `err` (a person's option is wrong: name the
 // flag and what it takes); returns kExitBadOptions.

@@ -19,14 +19,6 @@
 namespace crm::clients {
 namespace {
 
-// Days and times are shown, and dates given, in crmd's default business time
-// zone; crmctl cannot ask crmd which one it was started with.
-absl::TimeZone BusinessZone() {
-  absl::TimeZone zone;
-  if (absl::LoadTimeZone("Asia/Shanghai", &zone)) return zone;
-  return absl::FixedTimeZone(8 * 60 * 60);
-}
-
 int64_t Micros(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000000 + t.nanos() / 1000;
 }
@@ -35,16 +27,16 @@ int BadOption(FILE* err, const std::string& command, const std::string& message)
   return ReportBadOption(err, absl::StrCat("customer ", command), message);
 }
 
-// RFC 3339, or a day meaning its last microsecond in the business time zone
-// ("what did we know by the end of 12 March").
-bool ParseAsOf(const std::string& text, google::protobuf::Timestamp* as_of) {
+// RFC 3339, or a day meaning its last microsecond in crmd's business time
+// zone `zone` ("what did we know by the end of 12 March").
+bool ParseAsOf(const std::string& text, absl::TimeZone zone, google::protobuf::Timestamp* as_of) {
   absl::Time t;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error)) {
     v1::Date day;
     if (!ParseDay(text, &day)) return false;
     const absl::CivilDay next = absl::CivilDay(day.year(), day.month(), day.day()) + 1;
-    t = absl::FromCivil(next, BusinessZone()) - absl::Microseconds(1);
+    t = absl::FromCivil(next, zone) - absl::Microseconds(1);
   }
   const int64_t us = absl::ToUnixMicros(t);
   if (us <= 0) return false;
@@ -103,8 +95,8 @@ const char* StatusWord(const v1::DirectoryCustomer& c) {
 
 std::string OrDash(const std::string& s) { return s.empty() ? "-" : s; }
 
-void PrintCard(const v1::Customer& c, const std::string& as_of, FILE* out) {
-  const absl::TimeZone zone = BusinessZone();
+// Times are shown in crmd's business time zone `zone`.
+void PrintCard(const v1::Customer& c, const std::string& as_of, absl::TimeZone zone, FILE* out) {
   auto line = [&](const char* label, const std::string& value) {
     absl::FPrintF(out, "%s%s\n", Pad(label, 14), value);
   };
@@ -214,6 +206,19 @@ int RunCustomerShow(const Crmd& crmd, const CustomerShowOptions& options, FILE* 
   if (options.customer_id.empty()) {
     return BadOption(err, "show", "give the customer id: crmctl customer show ID");
   }
+  google::protobuf::Timestamp as_of;
+  if (!options.as_of.empty() && !ParseAsOf(options.as_of, absl::UTCTimeZone(), &as_of)) {
+    return BadOption(err, "show",
+                     absl::StrCat("--as-of=", options.as_of,
+                                  ": give a day (2026-03-12, its end in crmd's business time "
+                                  "zone) or a moment (2026-03-12T10:00:00+08:00)"));
+  }
+  // crmd's zone: the end of an --as-of day, and the card's times.
+  absl::TimeZone zone;
+  if (!options.as_of.empty() || !options.json) {
+    const grpc::Status s = CrmdTimeZone(crmd, &zone);
+    if (!s.ok()) return ReportRefusal(err, "customer show", s);
+  }
   auto stub = v1::CrmService::NewStub(crmd.channel);
   v1::Customer customer;
   grpc::Status s;
@@ -224,17 +229,12 @@ int RunCustomerShow(const Crmd& crmd, const CustomerShowOptions& options, FILE* 
   } else {
     v1::GetCustomerAsOfRequest r;
     r.set_customer_id(options.customer_id);
-    if (!ParseAsOf(options.as_of, r.mutable_as_of())) {
-      return BadOption(err, "show",
-                       absl::StrCat("--as-of=", options.as_of,
-                                    ": give a day (2026-03-12, its end in Asia/Shanghai) or a "
-                                    "moment (2026-03-12T10:00:00+08:00)"));
-    }
+    ParseAsOf(options.as_of, zone, r.mutable_as_of());  // checked above
     s = stub->GetCustomerAsOf(crmd.Context().get(), r, &customer);
   }
   if (!s.ok()) return ReportRefusal(err, "customer show", s);
   if (options.json) return PrintJsonLine(customer, out) ? kExitOk : kExitRefused;
-  PrintCard(customer, options.as_of, out);
+  PrintCard(customer, options.as_of, zone, out);
   return kExitOk;
 }
 
@@ -400,7 +400,10 @@ int RunCustomerHistory(const Crmd& crmd, const CustomerHistoryOptions& options, 
     }
     return kExitOk;
   }
-  const absl::TimeZone zone = BusinessZone();
+  absl::TimeZone zone;
+  if (const grpc::Status s = CrmdTimeZone(crmd, &zone); !s.ok()) {
+    return ReportRefusal(err, "customer history", s);
+  }
   absl::FPrintF(out, "%s: %d entries%s\n", options.customer_id, entries.size(),
                 more ? " (more: pass --all)" : "");
   absl::FPrintF(out, "%s%s%s%s\n", Pad("position", 10), Pad("when", 18), Pad("who", 14), "what");

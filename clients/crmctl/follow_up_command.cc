@@ -83,7 +83,14 @@ int RunFollowUpLog(const Crmd& crmd, const FollowUpLogOptions& options, FILE* ou
   auto stub = v1::CrmService::NewStub(crmd.channel);
   std::string rep = options.rep_id;
   if (rep.empty()) {
-    // crmd cannot tell a key's rep; the owner is who calls its customers.
+    // A rep's key logs its own calls.
+    v1::WhoAmIResponse who;
+    const grpc::Status s = AskWhoAmI(crmd, &who);
+    if (!s.ok()) return ReportRefusal(err, "followup log", s);
+    if (who.role() == v1::API_KEY_ROLE_REP) rep = who.rep_id();
+  }
+  if (rep.empty()) {
+    // Any other key: the owner is who calls its customers.
     v1::GetCustomerRequest get;
     get.set_customer_id(options.customer_id);
     v1::Customer customer;

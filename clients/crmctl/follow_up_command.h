@@ -21,7 +21,8 @@ struct FollowUpLogOptions {
   std::string next;
   // phone (default), visit, message or email; or 电话, 拜访, 微信, 邮件 ...
   std::string channel;
-  // The rep who followed up; empty: the customer's owner.
+  // The rep who followed up; empty: the key's rep for a rep's key (WhoAmI),
+  // else the customer's owner.
   std::string rep_id;
   // Empty: a new random one (printed, to pass again on a retry). The
   // follow-up's id is derived from it, so a retry logs the call once.

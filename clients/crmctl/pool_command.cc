@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_format.h"
 #include "clients/crmctl/crmd_call.h"
+#include "clients/crmctl/whoami_command.h"
 #include "clients/crmctl/write_command.h"
 #include "crm/v1/crm_service.grpc.pb.h"
 
@@ -34,23 +35,35 @@ int Report(const char* command, const std::string& done, const PoolMoveOptions& 
 }  // namespace
 
 int RunPoolClaim(const Crmd& crmd, const PoolMoveOptions& options, FILE* out, FILE* err) {
-  std::string problem = Problem(options, "claim");
-  if (problem.empty() && options.rep_id.empty()) {
-    problem = "--rep: required: the rep who claims the customer (your rep id)";
-  }
+  const std::string problem = Problem(options, "claim");
   if (!problem.empty()) {
     absl::FPrintF(err, "crmctl pool claim: %s\n", problem);
     return kExitBadOptions;
   }
+  std::string rep = options.rep_id;
+  if (rep.empty()) {
+    // A rep's key claims for its rep; any other key must say for whom.
+    v1::WhoAmIResponse who;
+    const grpc::Status s = AskWhoAmI(crmd, &who);
+    if (!s.ok()) return ReportRefusal(err, "pool claim", s);
+    if (who.role() != v1::API_KEY_ROLE_REP || who.rep_id().empty()) {
+      absl::FPrintF(err,
+                    "crmctl pool claim: --rep: required: the key %s (role %s) is no rep's key; "
+                    "name the rep who claims the customer\n",
+                    who.name(), RoleWord(who.role()));
+      return kExitBadOptions;
+    }
+    rep = who.rep_id();
+  }
   v1::ClaimCustomerFromPoolRequest request;
   request.set_request_id(options.request_id.empty() ? NewRequestId() : options.request_id);
   request.mutable_command()->set_customer_id(options.customer_id);
-  request.mutable_command()->set_rep_id(options.rep_id);
+  request.mutable_command()->set_rep_id(rep);
   v1::CommandResponse response;
   const grpc::Status s = v1::CrmService::NewStub(crmd.channel)
                              ->ClaimCustomerFromPool(crmd.Context().get(), request, &response);
-  return Report("pool claim", absl::StrFormat("%s claimed %s", options.rep_id, options.customer_id),
-                options, request.request_id(), s, response, out, err);
+  return Report("pool claim", absl::StrFormat("%s claimed %s", rep, options.customer_id), options,
+                request.request_id(), s, response, out, err);
 }
 
 int RunPoolRelease(const Crmd& crmd, const PoolMoveOptions& options, FILE* out, FILE* err) {

@@ -14,8 +14,8 @@ namespace crm::clients {
 
 struct PoolMoveOptions {
   std::string customer_id;
-  // claim: the rep who takes the customer (required: crmd cannot tell a
-  // key's rep). release: unused.
+  // claim: the rep who takes the customer; empty: the key's rep (WhoAmI),
+  // for a rep's key only. release: unused.
   std::string rep_id;
   // release: why, free text.
   std::string reason;
@@ -24,10 +24,10 @@ struct PoolMoveOptions {
   bool json = false;
 };
 
-// Claim the customer for options.rep_id (ClaimCustomerFromPool), or release
-// it to the pool (ReleaseCustomerToPool); prints what happened and the
-// position to `out`, errors to `err`. Returns 0, kExitBadOptions (nothing
-// sent) or kExitRefused.
+// Claim the customer for options.rep_id or the key's rep
+// (ClaimCustomerFromPool), or release it to the pool (ReleaseCustomerToPool);
+// prints what happened and the position to `out`, errors to `err`. Returns 0,
+// kExitBadOptions (nothing written) or kExitRefused.
 int RunPoolClaim(const Crmd& crmd, const PoolMoveOptions& options, FILE* out, FILE* err);
 int RunPoolRelease(const Crmd& crmd, const PoolMoveOptions& options, FILE* out, FILE* err);
 

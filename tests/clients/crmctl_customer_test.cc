@@ -272,14 +272,19 @@ TEST_F(CrmctlCustomerTest, BadOptionsExitTwoNamingTheFlagAndWriteNothing) {
       {"customer show c1 --as-of=yesterday", "--as-of=yesterday"},
       {"customer search 恒达 --by=colour", "--by=colour"},
       {"customer duplicates", "give a customer id"},
-      {"pool claim c1", "--rep: required"},
   };
   for (const Case& c : cases) {
     CliRun run = Crmctl(c.args);
     EXPECT_EQ(run.code, 2) << c.args << ": " << run.out;
     EXPECT_THAT(run.out, HasSubstr(c.named)) << c.args;
   }
+  // A key that is no rep's must name the rep who claims (a rep's key claims
+  // for its rep: crmctl_whoami_test.cc).
+  CliRun no_rep = Crmctl("pool claim c1", "key-admin");
+  EXPECT_EQ(no_rep.code, 2) << no_rep.out;
+  EXPECT_THAT(no_rep.out, HasSubstr("--rep: required"));
   EXPECT_EQ(Get("c1").follow_up_count(), 0u);
+  EXPECT_EQ(Get("c1").owner_rep_id(), "r1");
 
   CliRun no_server = testing::RunCrmctl("customer show c1 --key=key-rep1");
   EXPECT_EQ(no_server.code, 2) << no_server.out;
