@@ -108,7 +108,8 @@ bool Wants(const Slot& slot, const RecordedEvent& e) {
 // The overlay already holds only the last write of each key: a batch of 2048
 // events rewrites a busy row (a customer's, a rep's day) once per event, and
 // writing only that cuts the views' memtable work by the rewrite factor.
-// The rows' values are moved to `recorded` (full keys), for the row cache.
+// The rows' values are moved to `recorded` (full keys), for the row cache,
+// unless it is null.
 rocksdb::Status AddRows(RowOverlay& rows, absl::string_view prefix, rocksdb::ColumnFamilyHandle* cf,
                         rocksdb::WriteBatch* out, std::vector<ViewRowCache::Row>* recorded) {
   std::vector<RowOverlay::value_type*> sorted;
@@ -123,10 +124,14 @@ rocksdb::Status AddRows(RowOverlay& rows, absl::string_view prefix, rocksdb::Col
     rocksdb::Status s =
         row->second.has_value() ? out->Put(cf, S(key), S(*row->second)) : out->Delete(cf, S(key));
     if (!s.ok()) return s;
-    recorded->emplace_back(key, std::move(row->second));
+    if (recorded != nullptr) recorded->emplace_back(key, std::move(row->second));
   }
   return rocksdb::Status::OK();
 }
+
+// Batches with more rows than this are not recorded in the row cache (see
+// RunBatch).
+constexpr size_t kMaxRecordedRows = 1024;
 
 class RunnerImpl final : public ProjectionRunner {
  public:
@@ -537,16 +542,23 @@ class RunnerImpl final : public ProjectionRunner {
     }
     // Views are rebuilt from the durable log, so they need no fsync.
     rocksdb::Status s;
+    // A big batch means the runner is catching up (a rebuild, a backlog):
+    // copying its rows into the cache cost ~7% of a balances rebuild, and
+    // they would mostly push out the rows live queries read. Such a batch
+    // invalidates the cache instead; live batches (tens of rows) fill it.
+    size_t row_count = 0;
+    for (const RowOverlay& r : rows) row_count += r.size();
     std::vector<ViewRowCache::Row> recorded;
+    const bool record = row_count <= kMaxRecordedRows;
     for (size_t g = 0; g < group.size() && s.ok(); ++g) {
-      s = AddRows(rows[g], group[g].second->prefix, cf_, &final_rows, &recorded);
+      s = AddRows(rows[g], group[g].second->prefix, cf_, &final_rows, record ? &recorded : nullptr);
       if (s.ok()) {
         const Slot& slot = slots_[group[g].first];
         s = final_rows.Put(cf_, S(view_keys::CheckpointKey(slot.name, group[g].second->generation)),
                            S(U64(next_checkpoint[g])));
       }
     }
-    if (s.ok()) s = WriteViews(&final_rows, &recorded);
+    if (s.ok()) s = WriteViews(&final_rows, record ? &recorded : nullptr);
     if (!s.ok()) {
       for (auto& [i, in] : group) in->error = FromRocks(s, "writing views");
     } else {

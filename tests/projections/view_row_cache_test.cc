@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "projections/projection_runner.h"
 #include "projections/view_access.h"
@@ -160,6 +162,13 @@ class ScriptProjection : public Projection {
       view.Put(e.data.substr(0, eq), e.data.substr(eq + 1));
     } else if (e.type == "test.Del") {
       view.Delete(e.data);
+    } else if (e.type == "test.Fill") {  // "prefix:count:value": count rows
+      const std::vector<std::string> parts = absl::StrSplit(e.data, ':');
+      int count = 0;
+      if (parts.size() != 3 || !absl::SimpleAtoi(parts[1], &count)) {
+        return absl::InvalidArgumentError(e.data);
+      }
+      for (int i = 0; i < count; ++i) view.Put(absl::StrCat(parts[0], i), parts[2]);
     } else if (e.type == "test.Copy") {
       const size_t gt = e.data.find('>');
       auto v = view.Get(e.data.substr(0, gt));
@@ -299,6 +308,27 @@ TEST_F(RunnerRowCacheTest, MoreRowsThanTheBoundStillReadExactly) {
     }
     EXPECT_EQ(Read(*reader, all), want);
   }
+}
+
+// A batch with more rows than the runner records (a rebuild, a backlog)
+// invalidates the cache instead of filling it; reads stay exact, in the
+// runner and in readers, before, across and after it.
+TEST_F(RunnerRowCacheTest, ABatchTooBigToRecordInvalidatesAndReadsStayExact) {
+  StartRunner(/*recent_rows=*/200000);
+  Apply({{"test.Put", "r0=small"}, {"test.Put", "x=1"}});
+  const ViewReader& before = NewReader();
+  Apply({{"test.Fill", "r:3000:big"}, {"test.Copy", "r0>after_fill"}});
+  const ViewReader& across = NewReader();
+  Apply({{"test.Put", "r1=small again"}, {"test.Copy", "r2>copied"}, {"test.Copy", "x>x2"}});
+  const ViewReader& after = NewReader();
+  const std::vector<std::string> keys = {"r0", "r1",         "r2",     "r2999",
+                                         "x",  "after_fill", "copied", "x2"};
+  EXPECT_EQ(Read(before, keys), (std::vector<std::string>{"small", "(none)", "(none)", "(none)",
+                                                          "1", "(none)", "(none)", "(none)"}));
+  EXPECT_EQ(Read(across, keys),
+            (std::vector<std::string>{"big", "big", "big", "big", "1", "big", "(none)", "(none)"}));
+  EXPECT_EQ(Read(after, keys),
+            (std::vector<std::string>{"big", "small again", "big", "big", "1", "big", "big", "1"}));
 }
 
 }  // namespace
