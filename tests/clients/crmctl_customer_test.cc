@@ -71,15 +71,6 @@ class CrmctlCustomerTest : public st::ServiceTest {
     return testing::RunCrmctlAgainst(server_->port(), key, args);
   }
 
-  v1::Customer Get(const std::string& id) {
-    v1::GetCustomerRequest r;
-    r.set_customer_id(id);
-    v1::Customer c;
-    const grpc::Status s = crm_->GetCustomer(As(st::kAdmin).get(), r, &c);
-    EXPECT_TRUE(s.ok()) << st::Describe(s);
-    return c;
-  }
-
   uint64_t last_ = 0;
 };
 
@@ -121,7 +112,7 @@ TEST_F(CrmctlCustomerTest, AFollowUpRetriedWithItsRequestIdIsLoggedOnce) {
   CliRun again = Crmctl("followup log c1 --intent=considering --request-id=call-7");
   ASSERT_EQ(again.code, 0) << again.out;
   EXPECT_THAT(again.out, HasSubstr("already done"));
-  EXPECT_EQ(Get("c1").follow_up_count(), 1u);
+  EXPECT_EQ(CustomerAsAdmin("c1").follow_up_count(), 1u);
 }
 
 TEST_F(CrmctlCustomerTest, RegisterTwiceWithTheSameRequestIdWritesOnce) {
@@ -145,7 +136,7 @@ TEST_F(CrmctlCustomerTest, RegisterTwiceWithTheSameRequestIdWritesOnce) {
     types.push_back(ParseJson<v1::TimelineEntry>(std::string(line)).type());
   }
   EXPECT_THAT(types, ::testing::ElementsAre(HasSubstr("Registered")));
-  const v1::Customer c = Get(id);
+  const v1::Customer c = CustomerAsAdmin(id);
   EXPECT_EQ(c.profile().company_name(), "顺丰五金");
   EXPECT_EQ(c.profile().contact_person(), "李雷");
   EXPECT_EQ(c.owner_rep_id(), "r1");
@@ -238,20 +229,20 @@ TEST_F(CrmctlCustomerTest, PoolClaimAndReleaseMoveTheCustomer) {
   CliRun claim = Crmctl("pool claim p1 --rep=r1");
   ASSERT_EQ(claim.code, 0) << claim.out;
   EXPECT_THAT(claim.out, HasSubstr("r1 claimed p1; position "));
-  EXPECT_EQ(Get("p1").owner_rep_id(), "r1");
+  EXPECT_EQ(CustomerAsAdmin("p1").owner_rep_id(), "r1");
   CliRun listed = Crmctl(absl::StrCat("pool list --json --min-position=", PositionIn(claim.out)));
   ASSERT_EQ(listed.code, 0) << listed.out;
   EXPECT_THAT(listed.out, Not(HasSubstr("p1")));
 
   CliRun release = Crmctl("pool release p1 --reason=没有预算");
   ASSERT_EQ(release.code, 0) << release.out;
-  EXPECT_EQ(Get("p1").owner_rep_id(), "");
+  EXPECT_EQ(CustomerAsAdmin("p1").owner_rep_id(), "");
   // Released again (a new request, not a retry): already in the pool, so
   // nothing is written, and crmctl says so.
   CliRun again = Crmctl("pool release p1");
   EXPECT_EQ(again.code, 0) << again.out;
   EXPECT_THAT(again.out, HasSubstr("already done: nothing new written"));
-  EXPECT_EQ(Get("p1").owner_rep_id(), "");
+  EXPECT_EQ(CustomerAsAdmin("p1").owner_rep_id(), "");
 }
 
 TEST_F(CrmctlCustomerTest, BadOptionsExitTwoNamingTheFlagAndWriteNothing) {
@@ -283,8 +274,8 @@ TEST_F(CrmctlCustomerTest, BadOptionsExitTwoNamingTheFlagAndWriteNothing) {
   CliRun no_rep = Crmctl("pool claim c1", "key-admin");
   EXPECT_EQ(no_rep.code, 2) << no_rep.out;
   EXPECT_THAT(no_rep.out, HasSubstr("--rep: required"));
-  EXPECT_EQ(Get("c1").follow_up_count(), 0u);
-  EXPECT_EQ(Get("c1").owner_rep_id(), "r1");
+  EXPECT_EQ(CustomerAsAdmin("c1").follow_up_count(), 0u);
+  EXPECT_EQ(CustomerAsAdmin("c1").owner_rep_id(), "r1");
 
   CliRun no_server = testing::RunCrmctl("customer show c1 --key=key-rep1");
   EXPECT_EQ(no_server.code, 2) << no_server.out;

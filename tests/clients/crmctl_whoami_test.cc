@@ -35,15 +35,6 @@ class CrmctlWhoAmITest : public st::ServiceTest {
   CliRun Crmctl(const std::string& args, const std::string& key = "key-rep1") {
     return testing::RunCrmctlAgainst(server_->port(), key, args);
   }
-
-  v1::Customer Get(const std::string& id) {
-    v1::GetCustomerRequest r;
-    r.set_customer_id(id);
-    v1::Customer c;
-    const grpc::Status s = crm_->GetCustomer(As(st::kAdmin).get(), r, &c);
-    EXPECT_TRUE(s.ok()) << st::Describe(s);
-    return c;
-  }
 };
 
 TEST_F(CrmctlWhoAmITest, WhoAmIPrintsTheKeysNameRoleRepAndTimeZone) {
@@ -82,7 +73,7 @@ TEST_F(CrmctlWhoAmITest, PoolClaimWithoutRepClaimsForTheRepKeysRep) {
   CliRun claim = Crmctl("pool claim p1", "key-rep2");
   ASSERT_EQ(claim.code, 0) << claim.out;
   EXPECT_THAT(claim.out, HasSubstr("r2 claimed p1; position "));
-  EXPECT_EQ(Get("p1").owner_rep_id(), "r2");
+  EXPECT_EQ(CustomerAsAdmin("p1").owner_rep_id(), "r2");
 }
 
 TEST_F(CrmctlWhoAmITest, PoolClaimWithoutRepNamesRepForAKeyThatIsNoRep) {
@@ -92,7 +83,7 @@ TEST_F(CrmctlWhoAmITest, PoolClaimWithoutRepNamesRepForAKeyThatIsNoRep) {
   EXPECT_EQ(claim.code, 2) << claim.out;
   EXPECT_THAT(claim.out, HasSubstr("--rep: required"));
   EXPECT_THAT(claim.out, HasSubstr("manager-south"));
-  EXPECT_EQ(Get("p1").owner_rep_id(), "");
+  EXPECT_EQ(CustomerAsAdmin("p1").owner_rep_id(), "");
 }
 
 TEST_F(CrmctlWhoAmITest, FollowUpLogWithoutRepIsByTheRepKeysRep) {
@@ -119,7 +110,7 @@ TEST_F(CrmctlWhoAmIInNewYorkTest, CustomerTimesArePrintedInCrmdsZone) {
   ASSERT_EQ(who.code, 0) << who.out;
   EXPECT_THAT(who.out, HasSubstr("time zone  America/New_York\n"));
 
-  const v1::Customer c = Get("c1");
+  const v1::Customer c = CustomerAsAdmin("c1");
   const absl::Time owned = absl::FromUnixSeconds(c.owned_since().seconds());
   absl::TimeZone new_york, shanghai;
   ASSERT_TRUE(absl::LoadTimeZone("America/New_York", &new_york));

@@ -126,6 +126,17 @@ class ServiceTest : public ::testing::Test {
     return response.events_size() == 1 ? response.events(0).position() + 1 : 0;
   }
 
+  // The customer as an admin sees it now (GetCustomer), expecting success.
+  v1::Customer CustomerAsAdmin(const std::string& id) {
+    v1::GetCustomerRequest request;
+    request.set_customer_id(id);
+    v1::Customer customer;
+    auto context = As(kAdmin);
+    const grpc::Status s = crm_->GetCustomer(context.get(), request, &customer);
+    EXPECT_TRUE(s.ok()) << Describe(s);
+    return customer;
+  }
+
   // Calls CrmService method `m` as `who`; a request without request_id gets
   // a fresh one.
   template <typename Req, typename Resp>
