@@ -109,8 +109,8 @@ class ServerImpl final : public CrmServer {
     }
     access_ = std::make_unique<AccessControl>(store_.get());
 
-    crm_service_ = std::make_unique<CrmServiceImpl>(store_.get(), handler_.get(), &gate_, &pool_,
-                                                    zone.name());
+    crm_service_ =
+        std::make_unique<CrmServiceImpl>(store_.get(), handler_.get(), &gate_, &pool_, zone.name());
     event_store_service_ =
         std::make_unique<EventStoreServiceImpl>(store_.get(), &gate_, &pool_, &subscriptions_);
     const QueryDeps deps{&gate_, &pool_, models_.get(), access_.get(), handler_.get()};
