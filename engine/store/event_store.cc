@@ -47,6 +47,10 @@ std::shared_ptr<const rocksdb::SliceTransform> CategoryOfIndexKey() {
   return *transform;
 }
 
+absl::Status NoEvents(absl::string_view stream) {
+  return absl::NotFoundError(absl::StrCat("stream \"", stream, "\" has no events"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<EventStore>> EventStore::Open(const StoreOptions& options) {
@@ -270,21 +274,10 @@ absl::StatusOr<std::vector<RecordedEvent>> EventStoreImpl::ReadStream(absl::stri
   const Position end = CommittedPosition();
   if (direction == Direction::kForward && from != 0) {
     // The command handler's catch-up read of a cached state mostly finds
-    // nothing new. Point reads say so without an iterator and its two seeks:
-    // the head is read after `end`, and the writer puts a head down before
-    // its events are committed, so a head below `from` means no event at
-    // `from` is committed either; and a committed head means the stream
-    // exists for this reader (empty page, not NotFound). Recently committed
-    // heads are known without reading at all (RecentHead).
-    if (const std::optional<Revision> recent = RecentHead(stream, end); recent && *recent < from) {
-      return std::vector<RecordedEvent>{};
-    }
-    CRM_ASSIGN_OR_RETURN(std::optional<Revision> head, StoredHead(stream));
-    if (!head) return absl::NotFoundError(absl::StrCat("stream \"", stream, "\" has no events"));
-    if (*head < from) {
-      CRM_ASSIGN_OR_RETURN(const bool committed, RevisionCommitted(stream, *head, end));
-      if (committed) return std::vector<RecordedEvent>{};
-    }
+    // nothing new: a committed head below `from` says so without an
+    // iterator and its two seeks (an empty page: the stream exists).
+    CRM_ASSIGN_OR_RETURN(std::optional<Revision> head, CommittedHead(stream, end));
+    if (head && *head < from) return std::vector<RecordedEvent>{};
   }
   const std::string prefix = keyspace::StreamIndexPrefix(stream);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), stream_index_cf_));
@@ -311,7 +304,7 @@ absl::StatusOr<std::vector<RecordedEvent>> EventStoreImpl::ReadStream(absl::stri
     it->Seek(prefix);
     CRM_RETURN_IF_ERROR(FromRocks(it->status(), "reading a stream index"));
     if (!in_stream() || position() >= end) {
-      return absl::NotFoundError(absl::StrCat("stream \"", stream, "\" has no events"));
+      return NoEvents(stream);
     }
     return std::vector<RecordedEvent>{};
   }
@@ -367,17 +360,28 @@ absl::StatusOr<Position> EventStoreImpl::FindEvent(const EventId& id) const {
   return position < committed ? position : kNoPosition;
 }
 
-absl::StatusOr<std::optional<Revision>> EventStoreImpl::StoredHead(absl::string_view stream) const {
+absl::StatusOr<std::optional<Revision>> EventStoreImpl::CommittedHead(absl::string_view stream,
+                                                                      Position end) const {
+  if (const std::optional<Revision> recent = RecentHead(stream, end)) return recent;
   rocksdb::PinnableSlice value;
-  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), streams_cf_,
-                                     rocksdb::Slice(stream.data(), stream.size()), &value);
-  if (s.IsNotFound()) return std::nullopt;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), streams_cf_,
+                               rocksdb::Slice(stream.data(), stream.size()), &value);
+  if (s.IsNotFound()) return NoEvents(stream);
   CRM_RETURN_IF_ERROR(FromRocks(s, "reading a stream head"));
   if (value.size() != 8) {
     return absl::DataLossError(
         absl::StrCat("the head of stream \"", stream, "\" is ", value.size(), " bytes, not 8"));
   }
-  return keyspace::GetU64BE(View(value));
+  // The writer puts a head down before its events are committed: the head
+  // counts only once its event is below `end`.
+  const Revision head = keyspace::GetU64BE(View(value));
+  rocksdb::PinnableSlice position;
+  s = db_->Get(rocksdb::ReadOptions(), stream_index_cf_, keyspace::StreamIndexKey(stream, head),
+               &position);
+  if (s.IsNotFound()) return std::nullopt;
+  CRM_RETURN_IF_ERROR(FromRocks(s, "reading a stream index"));
+  if (position.size() == 8 && keyspace::GetU64BE(View(position)) < end) return head;
+  return std::nullopt;
 }
 
 std::optional<Revision> EventStoreImpl::RecentHead(absl::string_view stream, Position end) const {
@@ -403,30 +407,15 @@ void EventStoreImpl::RememberHeads(const std::deque<WrittenGroup>& groups) {
   }
 }
 
-absl::StatusOr<bool> EventStoreImpl::RevisionCommitted(absl::string_view stream, Revision revision,
-                                                       Position end) const {
-  rocksdb::PinnableSlice position;
-  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), stream_index_cf_,
-                                     keyspace::StreamIndexKey(stream, revision), &position);
-  if (s.IsNotFound()) return false;
-  CRM_RETURN_IF_ERROR(FromRocks(s, "reading a stream index"));
-  return position.size() == 8 && keyspace::GetU64BE(View(position)) < end;
-}
-
 absl::StatusOr<Revision> EventStoreImpl::StreamRevision(absl::string_view stream) const {
   CRM_RETURN_IF_ERROR(ValidateStreamName(stream, options_.limits));
-  // Usually the head is committed: two point reads (head, then where its
-  // event is) answer without reading the event. A head whose event is not
-  // committed yet falls through to the backward read, which skips it.
-  const Position end = CommittedPosition();
-  if (const std::optional<Revision> recent = RecentHead(stream, end)) return *recent;
-  CRM_ASSIGN_OR_RETURN(std::optional<Revision> head, StoredHead(stream));
-  if (!head) return absl::NotFoundError(absl::StrCat("stream \"", stream, "\" has no events"));
-  CRM_ASSIGN_OR_RETURN(const bool committed, RevisionCommitted(stream, *head, end));
-  if (committed) return *head;
+  // Usually the head is committed and known without reading the event. A
+  // head whose event is not committed yet falls through to the backward
+  // read, which skips it.
+  CRM_ASSIGN_OR_RETURN(std::optional<Revision> head, CommittedHead(stream, CommittedPosition()));
+  if (head) return *head;
   CRM_ASSIGN_OR_RETURN(auto last, ReadStream(stream, kEndRevision, Direction::kBackward, 1));
-  if (last.empty())
-    return absl::NotFoundError(absl::StrCat("stream \"", stream, "\" has no events"));
+  if (last.empty()) return NoEvents(stream);
   return last.front().revision;
 }
 

@@ -107,9 +107,12 @@ class EventStoreImpl final : public EventStore {
   explicit EventStoreImpl(const StoreOptions& options);
   absl::Status OpenDb();
 
-  // The stream's head as the streams column family holds it (it may be
-  // ahead of the committed position), or nullopt if it has none.
-  absl::StatusOr<std::optional<Revision>> StoredHead(absl::string_view stream) const;
+  // The stream's last revision if its event is below `end` (committed for
+  // a reader that read `end`): from recent_heads_, else from the stored head
+  // and where its event is (two point reads). nullopt: the stored head is
+  // not committed yet (the caller scans); NotFound: the stream has no head.
+  absl::StatusOr<std::optional<Revision>> CommittedHead(absl::string_view stream,
+                                                        Position end) const;
 
   // The head of `stream` if recent_heads_ knows it and its group is below
   // `end` (committed for a reader that read `end`).
@@ -117,9 +120,6 @@ class EventStoreImpl final : public EventStore {
   // Records the heads the appends of `groups` wrote (called after their
   // fsync, before they are published).
   void RememberHeads(const std::deque<WrittenGroup>& groups);
-  // Whether the stream's event at `revision` is below `end` (committed).
-  absl::StatusOr<bool> RevisionCommitted(absl::string_view stream, Revision revision,
-                                         Position end) const;
 
   void WriterLoop();
   void SyncerLoop();
