@@ -8,6 +8,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "crm/v1/crm_service.grpc.pb.h"
+#include "engine/domain/business_calendar.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -75,7 +76,7 @@ grpc::Status CrmdTimeZone(const Crmd& crmd, absl::TimeZone* zone) {
       absl::LoadTimeZone(who.business_time_zone(), zone)) {
     return grpc::Status::OK;
   }
-  if (!absl::LoadTimeZone("Asia/Shanghai", zone)) *zone = absl::FixedTimeZone(8 * 60 * 60);
+  *zone = engine::domain::DefaultBusinessTimeZone();
   return grpc::Status::OK;
 }
 
