@@ -5,6 +5,7 @@
 // which dominates small commands.
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -22,6 +23,8 @@ namespace {
 
 constexpr int kMaxBatchedCommands = 500;
 constexpr int kMaxBatchedReads = 1000;
+// How many of one batch's chains may be queued or running on the pool.
+constexpr size_t kChainsInFlight = 4;
 
 absl::Status CheckCount(int n, int max, absl::string_view field) {
   if (n == 0) return absl::InvalidArgumentError(absl::StrCat(field, ": at least one is required"));
@@ -84,20 +87,30 @@ grpc::ServerUnaryReactor* CrmServiceImpl::ExecuteCommands(grpc::CallbackServerCo
   }
   for (int i = 0; i < n; ++i) response->add_outcomes();
 
-  // Each chain is a task on the pool; the last to finish finishes the call.
-  // No task waits for another, so a batch cannot starve the pool of the
-  // threads its own chains need.
+  // At most kChainsInFlight of a batch's chains are on the pool at a time,
+  // and a finished chain posts the next one to the back of the queue: a
+  // 500-command batch (or eight, from an import) then queues a few tasks
+  // ahead of another caller's command instead of 500, so interactive calls
+  // are not stuck behind bulk ones. No task waits for another, so a batch
+  // cannot starve the pool of the threads its own chains need.
   struct Shared {
     Principal principal;
     std::vector<std::vector<int>> chains;
-    std::atomic<size_t> remaining;
+    std::atomic<size_t> next;       // the next chain to post
+    std::atomic<size_t> remaining;  // chains not finished
   };
   auto shared = std::make_shared<Shared>();
   shared->principal = *std::move(principal);
   shared->chains = std::move(chains);
+  const size_t first = std::min(shared->chains.size(), kChainsInFlight);
+  shared->next = first;
   shared->remaining = shared->chains.size();
-  for (size_t c = 0; c < shared->chains.size(); ++c) {
-    pool_->Post([this, shared, c, reactor, context, request, response] {
+  // Runs chain c, then hands its place to the next chain not yet started.
+  // When the pool is stopping it runs that chain itself, in a loop rather
+  // than by recursion, so a drained batch cannot grow the stack.
+  auto run = [this, reactor, context, request, response](auto& self, std::shared_ptr<Shared> shared,
+                                                         size_t c) -> void {
+    while (true) {
       absl::Status failed;  // the chain's first failure
       for (int i : shared->chains[c]) {
         v1::CommandOutcome* outcome = response->mutable_outcomes(i);
@@ -115,8 +128,17 @@ grpc::ServerUnaryReactor* CrmServiceImpl::ExecuteCommands(grpc::CallbackServerCo
         SetOutcome(s, outcome);
         failed = s;
       }
+      const size_t next = shared->next.fetch_add(1);
+      const bool handed_off =
+          next >= shared->chains.size() ||
+          pool_->TryPost([self, shared, next]() mutable { self(self, shared, next); });
       if (shared->remaining.fetch_sub(1) == 1) reactor->Finish(grpc::Status::OK);
-    });
+      if (handed_off) return;
+      c = next;
+    }
+  };
+  for (size_t c = 0; c < first; ++c) {
+    pool_->Post([run, shared, c]() mutable { run(run, shared, c); });
   }
   return reactor;
 }

@@ -30,6 +30,13 @@ void ThreadPool::Post(std::function<void()> task) {
   task();
 }
 
+bool ThreadPool::TryPost(std::function<void()> task) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return false;
+  tasks_.push_back(std::move(task));
+  return true;
+}
+
 void ThreadPool::Stop() {
   {
     absl::MutexLock lock(&mu_);

@@ -28,6 +28,9 @@ class ThreadPool {
   ThreadPool& operator=(const ThreadPool&) = delete;
 
   void Post(std::function<void()> task);
+  // Queues `task` and returns true, or returns false without running it when
+  // the pool is stopping (the caller then runs it, in a loop of its own).
+  bool TryPost(std::function<void()> task);
   void Stop();
 
  private:

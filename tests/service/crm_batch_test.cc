@@ -4,6 +4,8 @@
 // first failure, other targets unaffected; LookupCustomers and
 // BatchGetCustomers answer as their single calls, in order.
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -182,6 +184,54 @@ TEST_F(CrmBatchTest, LookupsAndGetsAnswerEachAsTheirSingleCallsInOrder) {
   grpc::Status s = crm_->BatchGetCustomers(context.get(), get, &customers);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(s.error_message(), HasSubstr("nobody"));
+}
+
+// Two command threads, so four full batches keep the pool busy for a while.
+class CrmBatchFairnessTest : public CrmBatchTest {
+ protected:
+  void Configure(CrmdConfig& config) override { config.mutable_limits()->set_command_threads(2); }
+};
+
+TEST_F(CrmBatchFairnessTest, CallsSentWhileBigBatchesRunAreNotQueuedBehindAllTheirCommands) {
+  constexpr int kBatches = 4;
+  constexpr int kPerBatch = 500;
+  const uint64_t before = LogSize();
+  std::vector<std::thread> senders;
+  for (int b = 0; b < kBatches; ++b) {
+    v1::ExecuteCommandsRequest request;
+    for (int i = 0; i < kPerBatch; ++i) {
+      const std::string id = absl::StrCat("fair-", b, "-", i);
+      *request.add_commands() =
+          Batched(Registration(id, id, "r1", absl::StrCat("公平贸易", b, "号", i, "厂"),
+                               absl::StrCat(13900000000 + b * 1000 + i)));
+    }
+    senders.emplace_back([this, request] {
+      v1::ExecuteCommandsResponse response = Execute(kAdmin, request);
+      for (const v1::CommandOutcome& o : response.outcomes())
+        EXPECT_EQ(o.code(), kOk) << o.message();
+    });
+  }
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  while (LogSize() == before && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
+  const uint64_t sent_at = LogSize();
+
+  v1::CommandResponse single;
+  grpc::Status s =
+      Call(kAdmin, &Stub::RegisterCustomer,
+           Registration("fair-single", "fair-single", "r1", "独立五金", "13700001111"), &single);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  for (std::thread& t : senders) t.join();
+  const uint64_t end = LogSize();
+  const uint64_t per_command = (end - before) / (kBatches * kPerBatch + 1);
+  ASSERT_GE(per_command, 1u);
+  // The reads polling LogSize() were answered while the batches had most of
+  // their commands still to run (when every chain is queued at once, the
+  // first answer comes only after all of them).
+  ASSERT_LT(sent_at - before, (end - before) / 2);
+  // Each batch keeps at most 4 chains on the pool, so the single command
+  // waited behind about 16 commands, not the ~2,000 still queued.
+  EXPECT_LT(single.position(), sent_at + 100 * per_command)
+      << "sent when the log held " << sent_at << " events; the batches ended at " << end;
 }
 
 }  // namespace
