@@ -60,6 +60,9 @@ void ToProto(const TimelineEntry& e, v1::TimelineEntry* out) {
     *out->mutable_occurred_time() = TimeUtil::MicrosecondsToTimestamp(e.occurred_us);
   }
   *out->mutable_committed_time() = TimeUtil::MicrosecondsToTimestamp(e.committed_us);
+  if (e.happened_us != 0) {
+    *out->mutable_happened_time() = TimeUtil::MicrosecondsToTimestamp(e.happened_us);
+  }
   out->set_summary(e.summary);
   out->set_customer_id(e.customer_id);
 }

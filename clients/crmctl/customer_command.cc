@@ -409,12 +409,17 @@ int RunCustomerHistory(const Crmd& crmd, const CustomerHistoryOptions& options, 
   absl::FPrintF(out, "%s%s%s%s\n", Pad("position", 10), Pad("when", 18), Pad("who", 14), "what");
   for (const v1::TimelineEntry& e : entries) {
     std::string what = e.summary().empty() ? e.type() : e.summary();
+    // "when" is when it happened: a follow-up's call, not the moment it was
+    // typed in; an auditor still sees a call logged later, beside it.
+    const std::string decided =
+        TimeText(Micros(e.has_occurred_time() ? e.occurred_time() : e.committed_time()), zone);
+    std::string when = decided;
+    if (e.has_happened_time()) {
+      when = TimeText(Micros(e.happened_time()), zone);
+      if (when != decided) absl::StrAppend(&what, "  (logged ", decided, ")");
+    }
     if (e.customer_id() != options.customer_id) absl::StrAppend(&what, "  [", e.customer_id(), "]");
-    absl::FPrintF(out, "%s%s%s%s\n", Pad(absl::StrCat(e.position()), 10),
-                  Pad(TimeText(Micros(e.occurred_time().seconds() != 0 ? e.occurred_time()
-                                                                       : e.committed_time()),
-                               zone),
-                      18),
+    absl::FPrintF(out, "%s%s%s%s\n", Pad(absl::StrCat(e.position()), 10), Pad(when, 18),
                   Pad(OrDash(e.actor()), 14), what);
   }
   return kExitOk;

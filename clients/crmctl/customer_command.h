@@ -56,6 +56,10 @@ struct CustomerRegisterOptions {
   bool json = false;
 };
 
+// history prints one line per event: position, when it happened in the
+// business time zone (a follow-up's call time, else when crmd decided the
+// change), who, and crmd's summary, plus "(logged <time>)" for a call logged
+// at another minute than it happened.
 struct CustomerHistoryOptions {
   std::string customer_id;
   int64_t min_position = -1;

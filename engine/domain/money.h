@@ -28,8 +28,12 @@ inline v1::Money MakeMoney(absl::string_view currency, int64_t minor_units) {
   return m;
 }
 
-// "12,500.00 CNY" style, for messages people read (assumes 2 decimals).
+// "12500.00 CNY" style, for error messages (assumes 2 decimals).
 std::string FormatMinorUnits(int64_t minor_units, absl::string_view currency);
+
+// "12,500.00 CNY": FormatMinorUnits with the whole part grouped in threes,
+// for text people read at a glance (timelines). Assumes 2 decimals.
+std::string FormatMinorUnitsGrouped(int64_t minor_units, absl::string_view currency);
 
 }  // namespace crm::engine::domain
 

@@ -7,14 +7,66 @@
 namespace crm::projections::history {
 namespace {
 
-using engine::domain::FormatMinorUnits;
+using engine::domain::FormatMinorUnitsGrouped;
 
 std::string Money(const v1::Money& m) {
-  return FormatMinorUnits(m.minor_units(), m.currency_code());
+  return FormatMinorUnitsGrouped(m.minor_units(), m.currency_code());
 }
 
+// The words crmctl prints elsewhere (ChannelWord, IntentWord in clients/
+// crmctl), so a timeline reads like `crmctl customer show` and the pipeline:
+// intents in the sheet's own words, the rest in English. Clients may not be
+// linked from here, hence the second copy. A value added to the enum after
+// this code shows as its number rather than as nothing.
+std::string ChannelWord(v1::FollowUpChannel channel) {
+  switch (channel) {
+    case v1::FOLLOW_UP_CHANNEL_PHONE:
+      return "phone";
+    case v1::FOLLOW_UP_CHANNEL_VISIT:
+      return "visit";
+    case v1::FOLLOW_UP_CHANNEL_MESSAGE:
+      return "message";
+    case v1::FOLLOW_UP_CHANNEL_EMAIL:
+      return "email";
+    default:
+      return absl::StrCat("channel ", static_cast<int>(channel));
+  }
+}
+
+std::string IntentWord(v1::Intent intent) {
+  switch (intent) {
+    case v1::INTENT_NOT_CONTACTED:
+      return "未联系";
+    case v1::INTENT_INTERESTED:
+      return "有兴趣";
+    case v1::INTENT_CONSIDERING:
+      return "需考虑";
+    case v1::INTENT_REFUSED:
+      return "拒绝";
+    case v1::INTENT_DEAL_CLOSED:
+      return "已成交";
+    default:
+      return absl::StrCat("intent ", static_cast<int>(intent));
+  }
+}
+
+std::string StageWord(v1::OpportunityStage stage) {
+  switch (stage) {
+    case v1::OPPORTUNITY_STAGE_QUALIFICATION:
+      return "qualification";
+    case v1::OPPORTUNITY_STAGE_NEEDS_ANALYSIS:
+      return "needs analysis";
+    case v1::OPPORTUNITY_STAGE_PROPOSAL:
+      return "proposal";
+    case v1::OPPORTUNITY_STAGE_NEGOTIATION:
+      return "negotiation";
+    default:
+      return absl::StrCat("stage ", static_cast<int>(stage));
+  }
+}
+
+// REQUIRES: d is set (year != 0).
 std::string Day(const v1::Date& d) {
-  if (d.year() == 0) return "none";
   return absl::StrCat(d.year(), "-", d.month() < 10 ? "0" : "", d.month(), "-",
                       d.day() < 10 ? "0" : "", d.day());
 }
@@ -70,12 +122,17 @@ std::string Summarise(const v1::CustomerEvent& e) {
     case v1::CustomerEvent::kFollowUpLogged: {
       const v1::FollowUpLogged& f = e.follow_up_logged();
       return absl::StrCat("follow-up ", f.follow_up_id(), " by ", f.rep_id(), " via ",
-                          v1::FollowUpChannel_Name(f.channel()), ": ", v1::Intent_Name(f.intent()),
-                          ", next ", Day(f.next_follow_up_date()));
+                          ChannelWord(f.channel()), ": ", IntentWord(f.intent()),
+                          f.next_follow_up_date().year() == 0
+                              ? ""
+                              : absl::StrCat(", next call ", Day(f.next_follow_up_date())));
     }
-    case v1::CustomerEvent::kNextFollowUpRescheduled:
-      return absl::StrCat("next follow-up moved to ",
-                          Day(e.next_follow_up_rescheduled().next_follow_up_date()));
+    case v1::CustomerEvent::kNextFollowUpRescheduled: {
+      const v1::NextFollowUpRescheduled& r = e.next_follow_up_rescheduled();
+      const std::string why = r.reason().empty() ? "" : absl::StrCat(" (", r.reason(), ")");
+      if (r.next_follow_up_date().year() == 0) return absl::StrCat("next call cancelled", why);
+      return absl::StrCat("next call moved to ", Day(r.next_follow_up_date()), why);
+    }
     case v1::CustomerEvent::EVENT_NOT_SET:
       break;
   }
@@ -112,12 +169,12 @@ std::string Summarise(const v1::OpportunityEvent& e, const std::string& opportun
   switch (e.event_case()) {
     case v1::OpportunityEvent::kOpened:
       return absl::StrCat("opportunity ", opportunity_id,
-                          " opened: ", v1::OpportunityStage_Name(e.opened().stage()), ", expected ",
+                          " opened: ", StageWord(e.opened().stage()), ", expected ",
                           Money(e.opened().expected_amount()));
     case v1::OpportunityEvent::kStageChanged:
       return absl::StrCat("opportunity ", opportunity_id, " stage ",
-                          v1::OpportunityStage_Name(e.stage_changed().from_stage()), " -> ",
-                          v1::OpportunityStage_Name(e.stage_changed().to_stage()));
+                          StageWord(e.stage_changed().from_stage()), " -> ",
+                          StageWord(e.stage_changed().to_stage()));
     case v1::OpportunityEvent::kRevised:
       return absl::StrCat("opportunity ", opportunity_id, " revised: expected ",
                           Money(e.revised().expected_amount()));

@@ -1,5 +1,9 @@
-// One-line, human-readable summaries of domain events for timelines, and
-// which customer an order or opportunity event belongs to.
+// One-line, human-readable summaries of domain events for timelines, e.g.
+// "follow-up f1 by lina via phone: 有兴趣, next call 2026-03-09" or
+// "payment p1 of 5,000.00 CNY on order o1": enum values as words (intents in
+// the follow-up sheet's words, as crmctl prints them), money grouped in
+// thousands. The text is stored in the history view: changing it needs a new
+// HistoryProjection version.
 //
 // Thread-safety: pure functions.
 #ifndef CRM_PROJECTIONS_HISTORY_EVENT_SUMMARY_H_

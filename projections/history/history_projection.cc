@@ -89,6 +89,9 @@ absl::Status HistoryProjection::Apply(const engine::RecordedEvent& event, ViewWr
     if (!known) return absl::OkStatus();
     customer = event.stream.substr(kCustomerStream.size());
     row.set_summary(Summarise(e));
+    if (e.event_case() == v1::CustomerEvent::kFollowUpLogged) {
+      row.set_happened_us(e.follow_up_logged().occurred_us());
+    }
     if (e.event_case() == v1::CustomerEvent::kDuplicateAbsorbed) {
       view.Put(keys::DuplicatesPrefix(customer) + e.duplicate_absorbed().duplicate_customer_id(),
                "");

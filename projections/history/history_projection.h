@@ -1,7 +1,8 @@
 // HistoryProjection: every event of a customer's life, on one timeline per
 // customer: its own stream's events and those of its orders (payments
 // included) and opportunities, each with actor and times from the event's
-// metadata. Queries: history_queries.h.
+// metadata, and, for a follow-up, when the call itself happened. Queries:
+// history_queries.h.
 //
 // Keys (rows of projection "history", view_keys.h), in sort order:
 //
@@ -38,7 +39,8 @@ std::string DuplicatesPrefix(absl::string_view survivor);  // "x/" survivor 0x00
 class HistoryProjection : public Projection {
  public:
   std::string name() const override { return kHistoryProjectionName; }
-  uint32_t version() const override { return 1; }
+  // 2: summaries in words with grouped money, and TimelineRow.happened_us.
+  uint32_t version() const override { return 2; }
   std::vector<std::string> event_types() const override;
   absl::Status Apply(const engine::RecordedEvent& event, ViewWriter& view) override;
 };

@@ -59,6 +59,7 @@ TimelineEntry ToEntry(const TimelineRow& row) {
   e.request_id = row.request_id();
   e.occurred_us = row.occurred_us();
   e.committed_us = row.committed_us();
+  e.happened_us = row.happened_us();
   e.summary = row.summary();
   e.customer_id = row.customer_id();
   return e;

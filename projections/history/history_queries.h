@@ -28,6 +28,7 @@ struct TimelineEntry {
   std::string request_id;
   int64_t occurred_us = 0;   // the command's now (UTC us)
   int64_t committed_us = 0;  // when the store committed it
+  int64_t happened_us = 0;   // a follow-up's call time (UTC us); else 0
   std::string summary;       // one line for people
   std::string customer_id;   // a merged duplicate's id for its own entries
 };

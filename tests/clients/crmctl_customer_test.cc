@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -291,8 +292,50 @@ TEST_F(CrmctlCustomerTest, HistoryListsWhatHappenedAndWhoDidIt) {
   EXPECT_THAT(history.out, HasSubstr("c1: 2 entries"));
   EXPECT_THAT(history.out, HasSubstr("registered 恒达贸易有限公司"));
   EXPECT_THAT(history.out, HasSubstr("follow-up f-"));
+  EXPECT_THAT(history.out, HasSubstr(" via phone: 有兴趣"));
   EXPECT_THAT(history.out, HasSubstr("rep1"));
   EXPECT_THAT(history.out, HasSubstr("admin"));
+}
+
+// A call made yesterday and logged today is on the timeline at yesterday's
+// time, in words, with when it was logged beside it.
+TEST_F(CrmctlCustomerTest, HistoryShowsAFollowUpAtTheTimeOfTheCall) {
+  const absl::Time call = absl::Now() - absl::Hours(26);
+  v1::LogFollowUpRequest request = st::FollowUp("", "c1", "f-yesterday", "r1");
+  request.mutable_command()->set_occurred_us(absl::ToUnixMicros(call));
+  const uint64_t position = Ok(st::kAdmin, &Stub::LogFollowUp, request).position();
+  absl::TimeZone shanghai;  // the fixture's business time zone
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  const std::string call_text = absl::FormatTime("%Y-%m-%d %H:%M", call, shanghai);
+
+  CliRun history = Crmctl(absl::StrCat("customer history c1 --min-position=", position));
+  ASSERT_EQ(history.code, 0) << history.out;
+  std::string line;
+  for (absl::string_view l : absl::StrSplit(history.out, '\n')) {
+    if (absl::StrContains(l, "follow-up f-yesterday")) line = std::string(l);
+  }
+  ASSERT_FALSE(line.empty()) << history.out;
+  EXPECT_EQ(line.substr(10, call_text.size()), call_text) << history.out;
+  EXPECT_THAT(line,
+              HasSubstr("follow-up f-yesterday by r1 via phone: 有兴趣, next call 2030-01-15"));
+  EXPECT_THAT(line, HasSubstr("  (logged "));
+  EXPECT_THAT(history.out, Not(HasSubstr("INTENT_")));
+  EXPECT_THAT(history.out, Not(HasSubstr("FOLLOW_UP_CHANNEL_")));
+
+  CliRun json = Crmctl(absl::StrCat("customer history c1 --json --min-position=", position));
+  ASSERT_EQ(json.code, 0) << json.out;
+  int follow_ups = 0;
+  for (absl::string_view l : absl::StrSplit(json.out, '\n', absl::SkipEmpty())) {
+    const v1::TimelineEntry e = ParseJson<v1::TimelineEntry>(std::string(l));
+    if (e.type() != "crm.v1.FollowUpLogged") {
+      EXPECT_FALSE(e.has_happened_time()) << l;
+      continue;
+    }
+    ++follow_ups;
+    EXPECT_EQ(e.happened_time().seconds(), absl::ToUnixSeconds(call)) << l;
+    EXPECT_GT(e.occurred_time().seconds(), e.happened_time().seconds()) << l;
+  }
+  EXPECT_EQ(follow_ups, 1) << json.out;
 }
 
 }  // namespace

@@ -26,8 +26,10 @@ using ::crm::projections::testing::CustomerSpec;
 using ::crm::projections::testing::DateOf;
 using ::crm::testing::IsOk;
 using ::crm::testing::StatusIs;
+using ::testing::ContainsRegex;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::vector<std::unique_ptr<Projection>> Projections() {
   std::vector<std::unique_ptr<Projection>> p;
@@ -61,6 +63,15 @@ v1::OrderCommand Place(const std::string& order, const std::string& customer,
   return c;
 }
 
+// The product Place's lines sell; orders may name only defined products.
+absl::Status DefineProduct(CrmWorld& w) {
+  v1::ProductCommand c;
+  c.mutable_define()->set_product_id("p-crm");
+  c.mutable_define()->set_name("企业版CRM年费");
+  *c.mutable_define()->mutable_unit_price() = engine::domain::MakeMoney("CNY", 500000);
+  return w.handler()->Execute(w.Ctx(At(2026, 2, 1), "admin"), c).status();
+}
+
 v1::OrderCommand Approve(const std::string& order) {
   v1::OrderCommand c;
   c.mutable_approve()->set_order_id(order);
@@ -82,6 +93,7 @@ v1::OrderCommand Pay(const std::string& order, const std::string& payment, int64
 }
 
 // The script:
+//   02-01 admin defines product p-crm (not on any customer's timeline)
 //   03-01 user-li registers c1 天宇物流; user-wu registers c2 (duplicate)
 //   03-02 rep-lina logs follow-up f1 on c1; opens opportunity op1 for c1,
 //         moves it to PROPOSAL                         <- state_before_merge_us_
@@ -96,6 +108,7 @@ class HistoryScriptTest : public ::testing::Test {
     world_ = new CrmWorld(Projections());
     ASSERT_THAT(world_->status(), IsOk());
     CrmWorld& w = *world_;
+    ASSERT_THAT(DefineProduct(w), IsOk());
     CustomerSpec c1;
     c1.id = "c1";
     c1.name = "天宇物流";
@@ -223,20 +236,91 @@ TEST_F(HistoryScriptTest, EntriesCarryActorTimesAndASummary) {
   EXPECT_GT(registered.committed_us, 0);
   EXPECT_EQ(registered.customer_id, "c1");
   EXPECT_EQ(registered.summary, "registered 天宇物流, owner lina");
-  EXPECT_EQ(page->entries[1].summary,
-            "follow-up f1 by lina via FOLLOW_UP_CHANNEL_PHONE: INTENT_INTERESTED, next "
-            "2026-03-09");
   const TimelineEntry& approved = page->entries[5];
   EXPECT_EQ(approved.actor, "manager-zhou");
   EXPECT_EQ(approved.summary, "order o1 approved by manager-zhou");
   const TimelineEntry& paid = page->entries[6];
   EXPECT_EQ(paid.actor, "clerk-wang");
   EXPECT_EQ(paid.occurred_us, At(2026, 3, 4));
-  EXPECT_THAT(paid.summary, HasSubstr("payment p1 of 5000.00 CNY on order o1"));
-  EXPECT_THAT(page->entries[7].summary, HasSubstr("reversed: 1000.00 CNY (bounced)"));
+  EXPECT_EQ(paid.summary, "payment p1 of 5,000.00 CNY on order o1");
   for (size_t i = 1; i < page->entries.size(); ++i) {
     EXPECT_LT(page->entries[i - 1].position, page->entries[i].position);
   }
+}
+
+TEST_F(HistoryScriptTest, SummariesReadAsWordsNotEnumNames) {
+  TimelineQuery q = Query("c1");
+  q.include_merged_duplicates = false;
+  auto page = queries_->Timeline(q);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_EQ(page->entries.size(), 11u);
+  // Intents in the sheet's words, as crmctl prints them everywhere else.
+  EXPECT_EQ(page->entries[1].summary,
+            "follow-up f1 by lina via phone: 有兴趣, next call 2026-03-09");
+  EXPECT_EQ(page->entries[2].summary,
+            "opportunity op1 opened: qualification, expected 10,000.00 CNY");
+  EXPECT_EQ(page->entries[3].summary, "opportunity op1 stage qualification -> proposal");
+  for (const TimelineEntry& e : page->entries) {
+    EXPECT_THAT(e.summary, Not(ContainsRegex("INTENT_|FOLLOW_UP_CHANNEL_|OPPORTUNITY_STAGE_")))
+        << e.type;
+  }
+}
+
+TEST_F(HistoryScriptTest, MoneyInSummariesIsGroupedInThousands) {
+  TimelineQuery q = Query("c1");
+  q.include_merged_duplicates = false;
+  auto page = queries_->Timeline(q);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_EQ(page->entries.size(), 11u);
+  EXPECT_EQ(page->entries[4].summary, "order o1 (contract HT-001) placed: 10,000.00 CNY, rep lina");
+  EXPECT_EQ(page->entries[6].summary, "payment p1 of 5,000.00 CNY on order o1");
+  EXPECT_EQ(page->entries[7].summary, "payment p1 on order o1 reversed: 1,000.00 CNY (bounced)");
+}
+
+TEST_F(HistoryScriptTest, OnlyAFollowUpCarriesWhenItHappened) {
+  TimelineQuery q = Query("c1");
+  q.include_merged_duplicates = false;
+  auto page = queries_->Timeline(q);
+  ASSERT_THAT(page, IsOk());
+  for (const TimelineEntry& e : page->entries) {
+    if (e.type == "crm.v1.FollowUpLogged") {
+      EXPECT_EQ(e.happened_us, At(2026, 3, 2));
+    } else {
+      EXPECT_EQ(e.happened_us, 0) << e.type;
+    }
+  }
+}
+
+// A rep logs in the evening the call made that morning: the timeline says
+// when the call happened, and still when it was logged.
+TEST(HistoryFollowUpTimeTest, AFollowUpLoggedLaterHappenedAtTheCallsTime) {
+  CrmWorld w(Projections());
+  ASSERT_THAT(w.status(), IsOk());
+  ASSERT_THAT(
+      w.Register({"k1", "宏远建材", "lina", {"13900000021"}, "", "", "", "", {}}, At(2026, 3, 1)),
+      IsOk());
+  v1::CustomerCommand c;
+  v1::LogFollowUp* f = c.mutable_log_follow_up();
+  f->set_customer_id("k1");
+  f->set_follow_up_id("f1");
+  f->set_channel(v1::FOLLOW_UP_CHANNEL_VISIT);
+  f->set_occurred_us(At(2026, 3, 2, 9));
+  f->set_rep_id("lina");
+  f->set_intent(v1::INTENT_CONSIDERING);
+  ASSERT_THAT(w.Customer(c, At(2026, 3, 2, 18), "rep-lina"), IsOk());
+  ASSERT_THAT(w.Sync(), IsOk());
+
+  HistoryQueries q(w.runner(), w.handler());
+  TimelineQuery query;
+  query.customer_id = "k1";
+  auto page = q.Timeline(query);
+  ASSERT_THAT(page, IsOk());
+  ASSERT_EQ(page->entries.size(), 2u);
+  const TimelineEntry& call = page->entries[1];
+  EXPECT_EQ(call.happened_us, At(2026, 3, 2, 9));
+  EXPECT_EQ(call.occurred_us, At(2026, 3, 2, 18));
+  EXPECT_EQ(call.summary, "follow-up f1 by lina via visit: 需考虑");
+  EXPECT_EQ(page->entries[0].happened_us, 0);
 }
 
 TEST_F(HistoryScriptTest, TimeRangeSelectsByWhenTheCommandHappened) {
@@ -343,6 +427,7 @@ TEST(HistoryRandomWorkloadTest, IncrementalViewEqualsRebuildAndHoldsEveryEventOf
   ASSERT_THAT(w.status(), IsOk());
   constexpr int kCustomers = 40;
   testing::RandomWorkload(w, kCustomers, 800, 777);
+  ASSERT_THAT(DefineProduct(w), IsOk());
   // Orders with payments for some customers still live.
   int orders = 0;
   for (int i = 0; i < kCustomers; ++i) {
