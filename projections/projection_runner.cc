@@ -136,7 +136,7 @@ constexpr size_t kMaxRecordedRows = 1024;
 class RunnerImpl final : public ProjectionRunner {
  public:
   RunnerImpl(engine::EventStore* store, const RunnerOptions& options)
-      : store_(store), options_(options), recent_rows_(options.recent_rows) {}
+      : store_(store), options_(options), recent_rows_(options.recent_row_bytes) {}
 
   ~RunnerImpl() override {
     stop_.store(true);

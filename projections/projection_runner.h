@@ -41,9 +41,10 @@ struct RunnerOptions {
   size_t batch_events = 2048;
   // The views database's block cache.
   size_t block_cache_bytes = 64 << 20;
-  // How many recently written rows the runner keeps in memory for queries
-  // and its own reads (view_row_cache.h); 0 turns that off.
-  size_t recent_rows = 200000;
+  // Memory for recently written rows the runner keeps for queries and its
+  // own reads (view_row_cache.h, which says how rows are counted); 0 turns
+  // that off.
+  size_t recent_row_bytes = 64 << 20;
   // Tests inject an Env; nullptr means the default. Not owned.
   rocksdb::Env* env = nullptr;
 };

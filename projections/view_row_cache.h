@@ -27,11 +27,12 @@
 // exact. If S > W (the runner has written but not yet recorded, or has
 // invalidated since), the entry may be stale, and the read goes to RocksDB.
 //
-// Bounded: each shard keeps two generations of at most max_entries /
-// (2 * shards) keys; when the current one is full it becomes the previous
-// one and the old previous one is dropped (a cheap approximation of LRU:
-// rows written again stay in the current generation). A key dropped is just
-// a miss.
+// Bounded in bytes, since rows differ a lot in size (a pipeline index entry
+// is a key, a customer row with its contacts a few KB): each shard keeps two
+// generations of at most max_bytes / (2 * shards) bytes (EntryBytes of its
+// entries); when the current one is full it becomes the previous one and the
+// old previous one is dropped (a cheap approximation of LRU: rows written
+// again stay in the current generation). A key dropped is just a miss.
 //
 // Thread-safety: all methods may be called from any thread; writers
 // (Record, Invalidate) must be serialized with the database writes.
@@ -57,8 +58,8 @@ class ViewRowCache {
   // A row of a batch: the full key and its value (nullopt: deleted).
   using Row = std::pair<std::string, std::optional<std::string>>;
 
-  // `max_entries` == 0 disables the cache (every lookup misses).
-  explicit ViewRowCache(size_t max_entries);
+  // `max_bytes` == 0 disables the cache (every lookup misses).
+  explicit ViewRowCache(size_t max_bytes);
   ViewRowCache(const ViewRowCache&) = delete;
   ViewRowCache& operator=(const ViewRowCache&) = delete;
 
@@ -73,6 +74,12 @@ class ViewRowCache {
   bool Get(absl::string_view full_key, uint64_t snapshot_seq,
            std::optional<std::string>* value) const;
 
+  // What one entry counts against the bound: its key and value and an
+  // estimate of the map's and the allocator's overhead.
+  static size_t EntryBytes(absl::string_view full_key, const std::optional<std::string>& value);
+  // The sum of EntryBytes over the entries held now (never above max_bytes).
+  size_t HeldBytes() const;
+
  private:
   struct Entry {
     uint64_t seq;
@@ -84,6 +91,8 @@ class ViewRowCache {
     uint64_t watermark ABSL_GUARDED_BY(mu) = 0;
     Map current ABSL_GUARDED_BY(mu);
     Map previous ABSL_GUARDED_BY(mu);
+    size_t current_bytes ABSL_GUARDED_BY(mu) = 0;
+    size_t previous_bytes ABSL_GUARDED_BY(mu) = 0;
   };
   // Readers on many threads look rows up while the runner records a batch
   // (thousands of rows): shards keep them from waiting for all of it.
@@ -91,7 +100,7 @@ class ViewRowCache {
 
   size_t ShardOf(absl::string_view full_key) const;
 
-  const size_t generation_entries_;  // per shard
+  const size_t generation_bytes_;  // per shard
   std::array<Shard, kShards> shards_;
 };
 

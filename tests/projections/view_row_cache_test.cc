@@ -75,7 +75,7 @@ class CacheRuleTest : public ::testing::Test {
 
   crm::testing::TempDir dir_;
   std::unique_ptr<rocksdb::DB> db_;
-  ViewRowCache cache_{1000};
+  ViewRowCache cache_{1 << 20};
   std::vector<std::unique_ptr<ViewReader>> readers_;
 };
 
@@ -123,7 +123,8 @@ TEST_F(CacheRuleTest, ADeletionIsCachedAndMultiGetMixesCachedAndStoredRowsInOrde
 }
 
 TEST_F(CacheRuleTest, ABatchLargerThanTheBoundLeavesNoStaleEntryBehind) {
-  ViewRowCache small(32);  // one entry per shard and generation
+  // About one entry per shard and generation.
+  ViewRowCache small(2 * 16 * ViewRowCache::EntryBytes("p/499", std::string("cache:1")));
   // Every key once, then every key again in one batch far larger than the
   // cache: whatever is still cached must be the second version.
   std::vector<ViewRowCache::Row> first, second;
@@ -144,6 +145,45 @@ TEST_F(CacheRuleTest, ABatchLargerThanTheBoundLeavesNoStaleEntryBehind) {
   }
   EXPECT_GT(cached, 0);
   EXPECT_LE(cached, 32);
+}
+
+TEST_F(CacheRuleTest, TheBoundCountsBytesSoBigRowsLeaveFewerEntriesAndNeverMoreThanTheBound) {
+  constexpr size_t kBound = 1 << 20;
+  ViewRowCache cache(kBound);
+  std::vector<ViewRowCache::Row> big, small;
+  for (int i = 0; i < 1000; ++i) {
+    big.emplace_back(absl::StrCat("p/big", i), std::string(4096, 'b'));
+    small.emplace_back(absl::StrCat("p/small", i), "s");
+  }
+  cache.Record(std::move(big), 10);
+  EXPECT_LE(cache.HeldBytes(), kBound);
+  int big_cached = 0;
+  for (int i = 0; i < 1000; ++i) {
+    std::optional<std::string> v;
+    if (cache.Get(absl::StrCat("p/big", i), 10, &v)) ++big_cached;
+  }
+  // 4 MB of rows in a 1 MB cache: at most a quarter of them stay.
+  EXPECT_GT(big_cached, 0);
+  EXPECT_LE(big_cached, 250);
+  cache.Record(std::move(small), 20);
+  EXPECT_LE(cache.HeldBytes(), kBound);
+  int small_cached = 0;
+  for (int i = 0; i < 1000; ++i) {
+    std::optional<std::string> v;
+    if (cache.Get(absl::StrCat("p/small", i), 20, &v)) ++small_cached;
+  }
+  EXPECT_EQ(small_cached, 1000);  // ~100 KB: all fit
+}
+
+TEST_F(CacheRuleTest, ARowTooBigToCacheDropsTheKeysOlderVersion) {
+  ViewRowCache cache(2 * 16 * 1024);  // 1 KB per shard and generation
+  cache.Record({{"p/k", std::string("small")}}, 10);
+  std::optional<std::string> v;
+  ASSERT_TRUE(cache.Get("p/k", 10, &v));
+  cache.Record({{"p/k", std::string(4096, 'x')}}, 20);
+  // Serving "small" to a snapshot at 20 would be wrong: the cache must miss.
+  EXPECT_FALSE(cache.Get("p/k", 20, &v));
+  EXPECT_EQ(cache.HeldBytes(), 0u);
 }
 
 // --- Through the real runner -------------------------------------------------
@@ -186,13 +226,13 @@ class RunnerRowCacheTest : public engine::testing::StoreFixture {
     runner_.reset();
   }
 
-  void StartRunner(size_t recent_rows) {
+  void StartRunner(size_t recent_row_bytes) {
     std::vector<std::unique_ptr<Projection>> ps;
     ps.push_back(std::make_unique<ScriptProjection>());
     RunnerOptions o;
     o.path = views_.path();
     o.batch_events = 8;  // several batches per test
-    o.recent_rows = recent_rows;
+    o.recent_row_bytes = recent_row_bytes;
     auto r = ProjectionRunner::Open(store_.get(), std::move(ps), o);
     ASSERT_TRUE(r.ok()) << r.status();
     runner_ = std::move(*r);
@@ -239,7 +279,7 @@ class RunnerRowCacheTest : public engine::testing::StoreFixture {
 };
 
 TEST_F(RunnerRowCacheTest, ReadersKeepTheirSnapshotWhileLaterBatchesRewriteAndDeleteRows) {
-  StartRunner(/*recent_rows=*/200000);
+  StartRunner(/*recent_row_bytes=*/64 << 20);
   Apply({{"test.Put", "a=1"}, {"test.Put", "b=2"}, {"test.Put", "c=3"}});
   const std::vector<std::string> keys = {"c", "zz", "a", "b", "d", "c"};
   const ViewReader& first = NewReader();
@@ -262,7 +302,7 @@ TEST_F(RunnerRowCacheTest, ReadersKeepTheirSnapshotWhileLaterBatchesRewriteAndDe
 }
 
 TEST_F(RunnerRowCacheTest, AWriteOutsideTheBatchesIsSeenByLaterReaders) {
-  StartRunner(/*recent_rows=*/200000);
+  StartRunner(/*recent_row_bytes=*/64 << 20);
   Apply({{"test.Put", "a=1"}});
   const ViewReader& before = NewReader();
   ASSERT_THAT(runner_->TamperForTest("script", "a", "tampered"), IsOk());
@@ -274,7 +314,7 @@ TEST_F(RunnerRowCacheTest, AWriteOutsideTheBatchesIsSeenByLaterReaders) {
 }
 
 TEST_F(RunnerRowCacheTest, MoreRowsThanTheBoundStillReadExactly) {
-  StartRunner(/*recent_rows=*/64);
+  StartRunner(/*recent_row_bytes=*/64 * ViewRowCache::EntryBytes("k000", std::string(8, 'v')));
   std::map<std::string, std::string> expected;
   std::vector<std::pair<const ViewReader*, std::map<std::string, std::string>>> snapshots;
   std::vector<std::string> keys;
@@ -314,7 +354,7 @@ TEST_F(RunnerRowCacheTest, MoreRowsThanTheBoundStillReadExactly) {
 // invalidates the cache instead of filling it; reads stay exact, in the
 // runner and in readers, before, across and after it.
 TEST_F(RunnerRowCacheTest, ABatchTooBigToRecordInvalidatesAndReadsStayExact) {
-  StartRunner(/*recent_rows=*/200000);
+  StartRunner(/*recent_row_bytes=*/64 << 20);
   Apply({{"test.Put", "r0=small"}, {"test.Put", "x=1"}});
   const ViewReader& before = NewReader();
   Apply({{"test.Fill", "r:3000:big"}, {"test.Copy", "r0>after_fill"}});
