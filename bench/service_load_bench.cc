@@ -412,6 +412,16 @@ absl::StatusOr<Fixture> Start(const std::string& data_dir, int customers, int or
       return s;
     }
   }
+  // The product every order names (orders may only name defined products).
+  v1::DefineProductRequest product;
+  product.set_request_id("product-p-crm");
+  product.mutable_command()->set_product_id("p-crm");
+  product.mutable_command()->set_name("CRM年费");
+  *product.mutable_command()->mutable_unit_price() = Cny(100'000'000);
+  if (absl::Status s = Check(crm->DefineProduct(Context().get(), product, &response), "product");
+      !s.ok()) {
+    return s;
+  }
   // Loaded from 8 threads: one thread would take a second per few hundred.
   std::atomic<int> next{0};
   std::atomic<bool> failed{false};

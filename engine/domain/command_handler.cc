@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
@@ -563,6 +564,26 @@ class CommandHandler::Impl {
     return status;
   }
 
+  // What an order command read of the products its lines name.
+  struct ProductsRead {
+    std::map<std::string, ProductState> states;
+    // One check-only entry per product stream, expecting the revision read.
+    std::vector<StreamAppend> checks;
+  };
+
+  // Reads the products named by `ids` (valid ids: the decider checked them).
+  absl::StatusOr<ProductsRead> ReadProducts(const std::vector<std::string>& ids) {
+    ProductsRead read;
+    for (const std::string& id : ids) {
+      const std::string stream = absl::StrCat("product-", id);
+      CRM_ASSIGN_OR_RETURN(auto loaded, (Load<v1::ProductEvent>(products_, stream)));
+      read.states.emplace(id, loaded.state);
+      read.checks.push_back(StreamAppend{stream, ExpectedFor(loaded.revision), {}});
+      Remember(products_, stream, std::move(loaded));
+    }
+    return read;
+  }
+
   absl::StatusOr<CommandResult> ExecuteOrder(const v1::CommandContext& ctx,
                                              const v1::OrderCommand& command) {
     OrderEnvironment env;
@@ -577,11 +598,29 @@ class CommandHandler::Impl {
       CRM_RETURN_IF_ERROR(DecideOrder(ctx, command, OrderState{}, env).status());
       CRM_RETURN_IF_ERROR(CheckCustomerLive("place.customer_id", command.place().customer_id()));
     }
+    const bool names_products = placing || command.command_case() == v1::OrderCommand::kAmend;
+    // The product streams the last decision read; its append asserts they
+    // are unchanged, so a product retired after the read aborts the append
+    // and the re-decision sees the retirement.
+    std::vector<StreamAppend> product_checks;
     const std::string stream = absl::StrCat("order-", id);
     return ExecuteSimple<v1::OrderEvent>(
         ctx, orders_, stream,
-        [&](const OrderState& state) { return DecideOrder(ctx, command, state, env); },
+        [&](const OrderState& state) -> absl::StatusOr<std::vector<v1::OrderEvent>> {
+          product_checks.clear();
+          CRM_ASSIGN_OR_RETURN(std::vector<v1::OrderEvent> events,
+                               DecideOrder(ctx, command, state, env));
+          if (events.empty() || !names_products) return events;
+          // Only a command that would write reads the products it names: a
+          // malformed or already applied one costs no reads.
+          CRM_ASSIGN_OR_RETURN(ProductsRead products, ReadProducts(NamedProductIds(command)));
+          product_checks = std::move(products.checks);
+          OrderEnvironment with_products = env;
+          with_products.products = std::move(products.states);
+          return DecideOrder(ctx, command, state, with_products);
+        },
         [&](const OrderState& state, std::vector<StreamAppend>& request) -> absl::Status {
+          for (StreamAppend& check : product_checks) request.push_back(std::move(check));
           if (!placing || state.exists) return absl::OkStatus();
           CRM_ASSIGN_OR_RETURN(
               ReservationKey key,

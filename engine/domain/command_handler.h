@@ -117,7 +117,13 @@ class CommandHandler {
                                            const v1::ReassignRepCustomers& command);
 
   // Order and payment commands; PlaceOrder also checks the customer is live
-  // and reserves the contract number.
+  // and reserves the contract number. PlaceOrder and AmendOrder read the
+  // products their lines name and are refused, writing nothing, if one is
+  // not defined (NotFound) or retired (FailedPrecondition; an amendment may
+  // keep a product the order already holds), see order_decider.h. The same
+  // append asserts those product streams are unchanged since they were read,
+  // so an order racing its product's retirement is either committed before
+  // it or re-decided after it (and refused); never committed after.
   absl::StatusOr<CommandResult> Execute(const v1::CommandContext& context,
                                         const v1::OrderCommand& command);
   absl::StatusOr<CommandResult> Execute(const v1::CommandContext& context,

@@ -119,7 +119,32 @@ absl::Status ValidatePlan(absl::string_view prefix, const RepeatedPtrField<v1::I
   return absl::OkStatus();
 }
 
-absl::StatusOr<Events> Place(const v1::PlaceOrder& cmd, const OrderState& state) {
+// Refuses a line whose product is not defined or is retired, unless the
+// order already holds that product (`held`, see order_decider.h).
+absl::Status CheckProducts(absl::string_view prefix, const RepeatedPtrField<v1::OrderLine>& lines,
+                           const OrderEnvironment& env, const std::set<std::string>& held) {
+  if (!env.products.has_value()) return absl::OkStatus();
+  for (int i = 0; i < lines.size(); ++i) {
+    const std::string& id = lines[i].product_id();
+    if (held.contains(id)) continue;
+    const std::string field = absl::StrCat(prefix, ".lines[", i, "].product_id");
+    auto it = env.products->find(id);
+    if (it == env.products->end() || !it->second.exists) {
+      return absl::NotFoundError(
+          absl::StrCat(field, ": product ", id, " is not defined; define it first"));
+    }
+    if (it->second.retired) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, ": product ", id,
+                       it->second.name.empty() ? "" : absl::StrCat(" (", it->second.name, ")"),
+                       " is retired and no longer sold"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Events> Place(const v1::PlaceOrder& cmd, const OrderState& state,
+                             const OrderEnvironment& env) {
   CRM_RETURN_IF_ERROR(
       ContractReservationKey("place.contract_number", cmd.contract_number()).status());
   CRM_RETURN_IF_ERROR(ValidateId("place.customer_id", cmd.customer_id()));
@@ -131,6 +156,7 @@ absl::StatusOr<Events> Place(const v1::PlaceOrder& cmd, const OrderState& state)
   if (state.exists) {
     return absl::AlreadyExistsError(absl::StrCat("order ", cmd.order_id(), " already exists"));
   }
+  CRM_RETURN_IF_ERROR(CheckProducts("place", cmd.lines(), env, {}));
   v1::OrderEvent event;
   v1::OrderPlaced* e = event.mutable_placed();
   e->set_order_id(cmd.order_id());
@@ -194,7 +220,8 @@ absl::StatusOr<Events> Cancel(const v1::CancelOrder& cmd, const OrderState& stat
   return One(std::move(event));
 }
 
-absl::StatusOr<Events> Amend(const v1::AmendOrder& cmd, const OrderState& state) {
+absl::StatusOr<Events> Amend(const v1::AmendOrder& cmd, const OrderState& state,
+                             const OrderEnvironment& env) {
   CRM_RETURN_IF_ERROR(ValidateOptionalText("amend.reason", cmd.reason(), 500));
   CRM_RETURN_IF_ERROR(CheckExists(state, cmd.order_id()));
   CRM_ASSIGN_OR_RETURN(PricedOrder priced, PriceLines("amend", cmd.lines(), state.currency_code));
@@ -204,6 +231,9 @@ absl::StatusOr<Events> Amend(const v1::AmendOrder& cmd, const OrderState& state)
                                                       state.cancelled ? "cancelled" : "shipped",
                                                       " and can no longer be amended"));
   }
+  std::set<std::string> held;
+  for (const v1::OrderLine& line : state.lines) held.insert(line.product_id());
+  CRM_RETURN_IF_ERROR(CheckProducts("amend", cmd.lines(), env, held));
   if (priced.amount < state.Paid()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "amend.lines: the new amount ", FormatMinorUnits(priced.amount, state.currency_code),
@@ -361,6 +391,19 @@ const std::string& TargetOrderId(const v1::OrderCommand& c) {
   return *kEmpty;
 }
 
+std::vector<std::string> NamedProductIds(const v1::OrderCommand& c) {
+  const RepeatedPtrField<v1::OrderLine>* lines = nullptr;
+  if (c.command_case() == v1::OrderCommand::kPlace) lines = &c.place().lines();
+  if (c.command_case() == v1::OrderCommand::kAmend) lines = &c.amend().lines();
+  std::vector<std::string> ids;
+  if (lines == nullptr) return ids;
+  std::set<std::string> seen;
+  for (const v1::OrderLine& line : *lines) {
+    if (seen.insert(line.product_id()).second) ids.push_back(line.product_id());
+  }
+  return ids;
+}
+
 absl::StatusOr<std::vector<v1::OrderEvent>> DecideOrder(const v1::CommandContext& ctx,
                                                         const v1::OrderCommand& command,
                                                         const OrderState& state,
@@ -379,7 +422,7 @@ absl::StatusOr<std::vector<v1::OrderEvent>> DecideOrder(const v1::CommandContext
   }
   switch (command.command_case()) {
     case v1::OrderCommand::kPlace:
-      return Place(command.place(), state);
+      return Place(command.place(), state, env);
     case v1::OrderCommand::kApprove:
       return Approve(command.approve(), state);
     case v1::OrderCommand::kShip:
@@ -387,7 +430,7 @@ absl::StatusOr<std::vector<v1::OrderEvent>> DecideOrder(const v1::CommandContext
     case v1::OrderCommand::kCancel:
       return Cancel(command.cancel(), state);
     case v1::OrderCommand::kAmend:
-      return Amend(command.amend(), state);
+      return Amend(command.amend(), state, env);
     case v1::OrderCommand::kRecordPayment:
       return RecordPayment(command.record_payment(), state);
     case v1::OrderCommand::kReversePayment:

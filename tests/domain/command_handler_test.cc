@@ -2,6 +2,7 @@
 #include "engine/domain/command_handler.h"
 
 #include <atomic>
+#include <chrono>
 #include <random>
 #include <thread>
 
@@ -79,6 +80,28 @@ class CommandHandlerTest : public ::testing::Test {
     f->set_rep_id("rep-lina");
     f->set_intent(v1::INTENT_INTERESTED);
     return handler_->Execute(ctx, c);
+  }
+
+  absl::StatusOr<CommandResult> DefineProduct(const std::string& id) {
+    v1::ProductCommand c;
+    c.mutable_define()->set_product_id(id);
+    c.mutable_define()->set_name(absl::StrCat("产品 ", id));
+    *c.mutable_define()->mutable_unit_price() = MakeMoney("CNY", 499950);
+    return handler_->Execute(Ctx(), c);
+  }
+
+  absl::StatusOr<CommandResult> RetireProduct(const std::string& id) {
+    v1::ProductCommand c;
+    c.mutable_retire()->set_product_id(id);
+    c.mutable_retire()->set_reason("discontinued");
+    return handler_->Execute(Ctx(), c);
+  }
+
+  // What Placement() needs: its customer and both products it names.
+  void GivenCustomerAndProducts() {
+    CRM_ASSERT_OK(Register("c1", "天宇物流集团", {}));
+    CRM_ASSERT_OK(DefineProduct("p-crm"));
+    CRM_ASSERT_OK(DefineProduct("p-impl"));
   }
 
   crm::testing::TempDir dir_;
@@ -236,7 +259,7 @@ TEST_F(CommandHandlerTest, OrderNeedsALiveCustomerAndAUniqueContractNumber) {
   *place.mutable_place() = Placement("o1");
   EXPECT_THAT(handler_->Execute(Ctx(), place),
               StatusIs(absl::StatusCode::kNotFound, "place.customer_id: customer c1"));
-  CRM_ASSERT_OK(Register("c1", "天宇物流集团", {}));
+  GivenCustomerAndProducts();
   CRM_ASSERT_OK(handler_->Execute(Ctx(), place));
   *place.mutable_place() = Placement("o2");
   place.mutable_place()->set_contract_number("ht-2026-001 ");
@@ -245,8 +268,134 @@ TEST_F(CommandHandlerTest, OrderNeedsALiveCustomerAndAUniqueContractNumber) {
                        "contract number HT-2026-001 already belongs to order o1"));
 }
 
-TEST_F(CommandHandlerTest, PaymentsFlowThroughTheHandlerAndRefusalsWriteNothing) {
+TEST_F(CommandHandlerTest, OrderForAnUndefinedProductIsNotFoundAndWritesNothing) {
   CRM_ASSERT_OK(Register("c1", "天宇物流集团", {}));
+  CRM_ASSERT_OK(DefineProduct("p-crm"));  // but not p-impl, the second line's
+  const Position log_size = store_->CommittedPosition();
+  v1::OrderCommand place;
+  *place.mutable_place() = Placement("o1");
+  EXPECT_THAT(handler_->Execute(Ctx(), place),
+              StatusIs(absl::StatusCode::kNotFound,
+                       "place.lines[1].product_id: product p-impl is not defined"));
+  EXPECT_EQ(store_->CommittedPosition(), log_size);
+  EXPECT_THAT(store_->StreamRevision("order-o1"), StatusIs(absl::StatusCode::kNotFound));
+  // The contract number is still free: the order goes in once p-impl exists.
+  CRM_ASSERT_OK(DefineProduct("p-impl"));
+  EXPECT_THAT(handler_->Execute(Ctx(), place), IsOk());
+}
+
+TEST_F(CommandHandlerTest, OrderForARetiredProductIsRefusedAndWritesNothing) {
+  GivenCustomerAndProducts();
+  CRM_ASSERT_OK(RetireProduct("p-impl"));
+  const Position log_size = store_->CommittedPosition();
+  v1::OrderCommand place;
+  *place.mutable_place() = Placement("o1");
+  EXPECT_THAT(handler_->Execute(Ctx(), place),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "place.lines[1].product_id: product p-impl (产品 p-impl) is retired"));
+  EXPECT_EQ(store_->CommittedPosition(), log_size);
+  EXPECT_THAT(store_->StreamRevision("order-o1"), StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_F(CommandHandlerTest, OrderForDefinedProductsIsAcceptedAndLeavesTheProductsUnchanged) {
+  GivenCustomerAndProducts();
+  v1::OrderCommand place;
+  *place.mutable_place() = Placement("o1");
+  CRM_ASSERT_OK_AND_ASSIGN(CommandResult r, handler_->Execute(Ctx(), place));
+  EXPECT_EQ(r.events_written, 1u);
+  EXPECT_FALSE(r.already_done);
+  CRM_ASSERT_OK_AND_ASSIGN(OrderState order, handler_->LoadOrder("o1"));
+  EXPECT_EQ(order.lines.size(), 2u);
+  // The product streams are only checked, never written.
+  EXPECT_THAT(store_->StreamRevision("product-p-crm"), IsOkAndHolds(0u));
+  EXPECT_THAT(store_->StreamRevision("product-p-impl"), IsOkAndHolds(0u));
+}
+
+TEST_F(CommandHandlerTest, RetriedOrderSucceedsAgainAfterItsProductIsRetired) {
+  GivenCustomerAndProducts();
+  v1::OrderCommand place;
+  *place.mutable_place() = Placement("o1");
+  const v1::CommandContext first = Ctx();
+  CRM_ASSERT_OK(handler_->Execute(first, place));
+  CRM_ASSERT_OK(RetireProduct("p-crm"));
+  // The client never saw the first answer and retries: it was done.
+  CRM_ASSERT_OK_AND_ASSIGN(CommandResult retry, handler_->Execute(first, place));
+  EXPECT_TRUE(retry.already_done);
+  CommandHandler fresh(store_.get(), CommandHandlerOptions{});
+  CRM_ASSERT_OK_AND_ASSIGN(CommandResult from_fresh, fresh.Execute(first, place));
+  EXPECT_TRUE(from_fresh.already_done);
+}
+
+TEST_F(CommandHandlerTest, AmendmentMayKeepARetiredProductButNotAddAnUndefinedOrRetiredOne) {
+  GivenCustomerAndProducts();
+  v1::OrderCommand place;
+  *place.mutable_place() = Placement("o1");
+  CRM_ASSERT_OK(handler_->Execute(Ctx(), place));
+  CRM_ASSERT_OK(RetireProduct("p-crm"));
+  CRM_ASSERT_OK(DefineProduct("p-old"));
+  CRM_ASSERT_OK(RetireProduct("p-old"));
+
+  v1::OrderCommand amend;
+  amend.mutable_amend()->set_order_id("o1");
+  *amend.mutable_amend()->add_lines() = Line("p-crm", 3, 499950);
+  *amend.mutable_amend()->add_lines() = Line("p-training", 1, 100);
+  *amend.mutable_amend()->add_plan() = Instalment(1, 1499950, D(2026, 4, 30));
+  const Position log_size = store_->CommittedPosition();
+  EXPECT_THAT(handler_->Execute(Ctx(), amend),
+              StatusIs(absl::StatusCode::kNotFound,
+                       "amend.lines[1].product_id: product p-training is not defined"));
+  amend.mutable_amend()->mutable_lines(1)->set_product_id("p-old");
+  EXPECT_THAT(handler_->Execute(Ctx(), amend),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "amend.lines[1].product_id: product p-old (产品 p-old) is retired"));
+  EXPECT_EQ(store_->CommittedPosition(), log_size);
+  // p-crm was retired after the order was placed: the contract keeps it.
+  amend.mutable_amend()->mutable_lines(1)->set_product_id("p-impl");
+  CRM_ASSERT_OK(handler_->Execute(Ctx(), amend));
+  CRM_ASSERT_OK_AND_ASSIGN(OrderState order, handler_->LoadOrder("o1"));
+  EXPECT_EQ(order.amount, 1499950);
+}
+
+// The product check is part of the order's append (a check-only entry on
+// each product stream), so no order naming a product commits after that
+// product's retirement, however the two race.
+TEST_F(CommandHandlerTest, NoOrderCommitsAfterItsProductIsRetiredEvenWhenTheyRace) {
+  GivenCustomerAndProducts();
+  constexpr int kPlacers = 4, kOrdersEach = 25;
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  std::atomic<int> other{0};
+  for (int t = 0; t < kPlacers; ++t) {
+    threads.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < kOrdersEach; ++i) {
+        v1::OrderCommand place;
+        *place.mutable_place() = Placement(absl::StrCat("o", t, "-", i));
+        place.mutable_place()->set_contract_number(absl::StrCat("HT-", t, "-", i));
+        absl::StatusOr<CommandResult> r =
+            handler_->Execute(Context(kNow, absl::StrCat("race-", t, "-", i)), place);
+        if (!r.ok() && !absl::IsFailedPrecondition(r.status())) {
+          ++other;
+          ADD_FAILURE() << r.status();
+        }
+      }
+    });
+  }
+  go = true;
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  CRM_ASSERT_OK(RetireProduct("p-impl"));
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(other.load(), 0);
+  CRM_ASSERT_OK_AND_ASSIGN(auto retired,
+                           store_->ReadStream("product-p-impl", 1, Direction::kForward, 1));
+  ASSERT_EQ(retired.size(), 1u);
+  CRM_ASSERT_OK_AND_ASSIGN(auto orders,
+                           store_->ReadCategory("order", 0, Direction::kForward, 1000));
+  for (const RecordedEvent& e : orders) EXPECT_LT(e.position, retired[0].position) << e.stream;
+}
+
+TEST_F(CommandHandlerTest, PaymentsFlowThroughTheHandlerAndRefusalsWriteNothing) {
+  GivenCustomerAndProducts();
   v1::OrderCommand c;
   *c.mutable_place() = Placement("o1");
   CRM_ASSERT_OK(handler_->Execute(Ctx(), c));

@@ -68,6 +68,26 @@ v1::OrderCommand Reverse(const std::string& id, int64_t fen) {
   return c;
 }
 
+ProductState Product(const std::string& id, bool retired = false) {
+  ProductState p;
+  p.exists = true;
+  p.product_id = id;
+  p.name = "企业版CRM年费";
+  p.unit_price = MakeMoney("CNY", 499950);
+  p.retired = retired;
+  return p;
+}
+
+// What the command handler read of the products: Placement()'s two, plus
+// `extra`.
+OrderEnvironment WithProducts(std::vector<ProductState> extra = {}) {
+  OrderEnvironment env;
+  env.products.emplace();
+  for (ProductState p : {Product("p-crm"), Product("p-impl")}) (*env.products)[p.product_id] = p;
+  for (ProductState& p : extra) (*env.products)[p.product_id] = std::move(p);
+  return env;
+}
+
 class OrderDeciderTest : public ::testing::Test {
  protected:
   OrderState State() const {
@@ -75,8 +95,9 @@ class OrderDeciderTest : public ::testing::Test {
     for (const v1::OrderEvent& e : given_) Evolve(state, e);
     return state;
   }
-  absl::StatusOr<std::vector<v1::OrderEvent>> When(const v1::OrderCommand& command) {
-    return DecideOrder(Context(kNow), command, State(), OrderEnvironment{});
+  absl::StatusOr<std::vector<v1::OrderEvent>> When(const v1::OrderCommand& command,
+                                                   const OrderEnvironment& env = {}) {
+    return DecideOrder(Context(kNow), command, State(), env);
   }
   // Given: the command was decided and its events stored.
   void Given(const v1::OrderCommand& command) {
@@ -145,6 +166,35 @@ TEST_F(OrderDeciderTest, WhenPlacedWithMalformedFieldsThenInvalidArgumentNamesTh
     c.mutate(p);
     EXPECT_THAT(When(Place(p)), StatusIs(absl::StatusCode::kInvalidArgument, c.field)) << c.field;
   }
+}
+
+TEST_F(OrderDeciderTest, WhenPlacedWithDefinedProductsThenAccepted) {
+  CRM_ASSERT_OK_AND_ASSIGN(auto events, When(Place(), WithProducts()));
+  EXPECT_THAT(events, SizeIs(1));
+}
+
+TEST_F(OrderDeciderTest, WhenALineNamesAnUndefinedProductThenNotFoundNamingTheLineAndProduct) {
+  OrderEnvironment env = WithProducts();
+  env.products->erase("p-impl");
+  EXPECT_THAT(When(Place(), env),
+              StatusIs(absl::StatusCode::kNotFound,
+                       "place.lines[1].product_id: product p-impl is not defined"));
+  // A product the handler read but found no stream for is just as undefined.
+  (*env.products)["p-impl"] = ProductState{};
+  EXPECT_THAT(When(Place(), env),
+              StatusIs(absl::StatusCode::kNotFound,
+                       "place.lines[1].product_id: product p-impl is not defined"));
+}
+
+TEST_F(OrderDeciderTest, WhenALineNamesARetiredProductThenRefusedNamingTheLineAndProduct) {
+  EXPECT_THAT(When(Place(), WithProducts({Product("p-crm", /*retired=*/true)})),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "place.lines[0].product_id: product p-crm (企业版CRM年费) is retired"));
+}
+
+TEST_F(OrderDeciderTest, WhenTheHandlerReadNoProductsThenTheLinesAreOnlyValidated) {
+  // The handler's first pass, before it reads anything.
+  EXPECT_THAT(When(Place(), OrderEnvironment{}), IsOk());
 }
 
 TEST_F(OrderDeciderTest, GivenPlacedWhenPlacedAgainThenAlreadyExists) {
@@ -216,6 +266,33 @@ TEST_F(OrderDeciderTest, GivenPlacedWhenAmendedThenNewLinesAmountAndPlanReplaceT
   EXPECT_THAT(State().plan, SizeIs(1));
   CRM_ASSERT_OK_AND_ASSIGN(auto again, When(amend));
   EXPECT_THAT(again, IsEmpty());
+}
+
+TEST_F(OrderDeciderTest, GivenPlacedWhenAmendedWithANewUndefinedOrRetiredProductThenRefused) {
+  Given(Place());
+  v1::OrderCommand amend;
+  amend.mutable_amend()->set_order_id("o1");
+  *amend.mutable_amend()->add_lines() = Line("p-crm", 2, 499950);
+  *amend.mutable_amend()->add_lines() = Line("p-new", 1, 1500000);
+  *amend.mutable_amend()->add_plan() = Instalment(1, 2499900, D(2026, 4, 30));
+  EXPECT_THAT(When(amend, WithProducts()),
+              StatusIs(absl::StatusCode::kNotFound,
+                       "amend.lines[1].product_id: product p-new is not defined"));
+  EXPECT_THAT(When(amend, WithProducts({Product("p-new", /*retired=*/true)})),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "amend.lines[1].product_id: product p-new (企业版CRM年费) is retired"));
+  EXPECT_THAT(When(amend, WithProducts({Product("p-new")})), IsOk());
+}
+
+TEST_F(OrderDeciderTest, GivenPlacedWhenItsProductIsRetiredThenAnAmendmentMayStillKeepIt) {
+  Given(Place());
+  v1::OrderCommand amend;
+  amend.mutable_amend()->set_order_id("o1");
+  *amend.mutable_amend()->add_lines() = Line("p-crm", 3, 499950);
+  *amend.mutable_amend()->add_plan() = Instalment(1, 1499850, D(2026, 4, 30));
+  CRM_ASSERT_OK_AND_ASSIGN(auto events,
+                           When(amend, WithProducts({Product("p-crm", /*retired=*/true)})));
+  EXPECT_THAT(events, SizeIs(1));
 }
 
 TEST_F(OrderDeciderTest, GivenPaidWhenAmendedBelowWhatWasPaidThenRefused) {

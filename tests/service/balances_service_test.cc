@@ -30,6 +30,7 @@ class BalancesServiceTest : public ServiceTest {
   uint64_t CustomerWithOrder(const char* who, const std::string& customer, const std::string& rep,
                              const std::string& order, const std::string& phone) {
     Ok(who, &Crm::RegisterCustomer, Registration("", customer, rep, "公司" + customer, phone));
+    Ok(kAdmin, &Crm::DefineProduct, OrderProduct());  // a no-op after the first
     Ok(who, &Crm::PlaceOrder, Order("", order, "HT-" + order, customer, rep));
     v1::ApproveOrderRequest approve;
     approve.mutable_command()->set_order_id(order);

@@ -65,7 +65,21 @@ inline v1::LogFollowUpRequest FollowUp(const std::string& request_id, const std:
   return r;
 }
 
-// 2 x 5,000.00 CNY, paid in two instalments of 4,000.00 and 6,000.00.
+// Defines p-crm, the product Order() names (an order's products must be
+// defined). The fixed request_id makes a repeat a no-op, so a test may ask
+// for it before each order.
+inline v1::DefineProductRequest OrderProduct() {
+  v1::DefineProductRequest r;
+  r.set_request_id("define-p-crm");
+  v1::DefineProduct* c = r.mutable_command();
+  c->set_product_id("p-crm");
+  c->set_name("企业版CRM年费");
+  *c->mutable_unit_price() = Cny(500000);
+  return r;
+}
+
+// 2 x 5,000.00 CNY, paid in two instalments of 4,000.00 and 6,000.00. Its
+// product must be defined first (OrderProduct()).
 inline v1::PlaceOrderRequest Order(const std::string& request_id, const std::string& id,
                                    const std::string& contract, const std::string& customer,
                                    const std::string& rep) {

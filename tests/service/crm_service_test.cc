@@ -145,6 +145,7 @@ TEST_F(CrmServiceTest, AnUnknownCustomerIsNotFoundForScopeAll) {
 
 TEST_F(CrmServiceTest, OrdersAndPaymentsFollowTheBusinessRules) {
   Ok(kRep1, &Stub::RegisterCustomer, Registration("", "c1", "r1", "恒达贸易", "13800138000"));
+  Ok(kAdmin, &Stub::DefineProduct, OrderProduct());
   Ok(kRep1, &Stub::PlaceOrder, Order("", "o1", "HT-2026-001", "c1", "r1"));
 
   v1::RecordPaymentRequest pay;
@@ -188,6 +189,30 @@ TEST_F(CrmServiceTest, OrdersAndPaymentsFollowTheBusinessRules) {
   v1::PlaceOrderRequest same_contract = Order("", "o2", "HT-2026-001", "c1", "r1");
   s = Call(kRep1, &Stub::PlaceOrder, same_contract, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::ALREADY_EXISTS) << Describe(s);
+}
+
+TEST_F(CrmServiceTest, AnOrderForAnUndefinedOrRetiredProductIsRefusedAndWritesNothing) {
+  Ok(kRep1, &Stub::RegisterCustomer, Registration("", "c1", "r1", "恒达贸易", "13800138000"));
+  const uint64_t log_size = LogSize();
+  v1::CommandResponse response;
+  grpc::Status s =
+      Call(kRep1, &Stub::PlaceOrder, Order("", "o1", "HT-2026-001", "c1", "r1"), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(s);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("place.lines[0].product_id: product p-crm is not defined"));
+  EXPECT_EQ(LogSize(), log_size);
+
+  Ok(kAdmin, &Stub::DefineProduct, OrderProduct());
+  v1::RetireProductRequest retire;
+  retire.mutable_command()->set_product_id("p-crm");
+  retire.mutable_command()->set_reason("停售");
+  Ok(kAdmin, &Stub::RetireProduct, retire);
+  const uint64_t after_retirement = LogSize();
+  s = Call(kRep1, &Stub::PlaceOrder, Order("", "o1", "HT-2026-001", "c1", "r1"), &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(s);
+  EXPECT_THAT(s.error_message(),
+              HasSubstr("place.lines[0].product_id: product p-crm (企业版CRM年费) is retired"));
+  EXPECT_EQ(LogSize(), after_retirement);
 }
 
 TEST_F(CrmServiceTest, GetCustomerAsOfShowsTheStateBeforeALaterChange) {

@@ -111,6 +111,7 @@ TEST_F(HistoryServiceTest, TheTimelineListsEveryChangeInOrderWithItsActorAndType
   Ok(kRep1, &Stub::RegisterCustomer, Registration("reg-c1", "c1", "r1", "恒达贸易", "13800138000"));
   Ok(kRep1, &Stub::LogFollowUp, FollowUp("call-1", "c1", "f1", "r1"));
   Ok(kRep1, &Stub::LogFollowUp, FollowUp("call-2", "c1", "f2", "r1"));
+  Ok(kAdmin, &Stub::DefineProduct, OrderProduct());
   Ok(kRep1, &Stub::PlaceOrder, Order("order-1", "o1", "HT-2026-001", "c1", "r1"));
   Ok(kManagerSouth, &Stub::ApproveOrder, Approval("o1"));
   const uint64_t last = Ok(kRep1, &Stub::RecordPayment, Payment("o1", "pay1")).position();

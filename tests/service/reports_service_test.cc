@@ -55,6 +55,7 @@ class ReportsServiceTest : public ServiceTest {
     v1::LogFollowUpRequest second = FollowUp("", "c1", "f2", "r1");
     second.mutable_command()->set_occurred_us(absl::ToUnixMicros(absl::Now() - absl::Hours(168)));
     Ok(kRep1, &Crm::LogFollowUp, second);
+    Ok(kAdmin, &Crm::DefineProduct, OrderProduct());
     Ok(kRep1, &Crm::PlaceOrder, Order("", "o1", "HT-001", "c1", "r1"));
     Ok(kRep2, &Crm::PlaceOrder, Order("", "o2", "HT-002", "c2", "r2"));
     Approve("o1");

@@ -51,7 +51,7 @@ def load_stubs(folder):
     """Imports the generated modules (crm/v1/*_pb2*.py under `folder`)."""
     sys.path.insert(0, folder)
     global grpc, pb, crm_grpc, es, es_grpc, hist, hist_grpc, pipe, pipe_grpc
-    global common, types, cmds, orders, order_events, reps
+    global common, types, cmds, orders, order_events, products, reps
     import grpc  # Debian python3-grpcio
     from crm.v1 import common_pb2 as common
     from crm.v1 import crm_service_pb2 as pb
@@ -66,6 +66,7 @@ def load_stubs(folder):
     from crm.v1 import order_events_pb2 as order_events
     from crm.v1 import pipeline_service_pb2 as pipe
     from crm.v1 import pipeline_service_pb2_grpc as pipe_grpc
+    from crm.v1 import product_pb2 as products
     from crm.v1 import rep_pb2 as reps
 
 
@@ -223,6 +224,9 @@ def log_follow_up(backend, customer, follow_up_id, intent):
 
 
 def an_order_is_placed_approved_and_paid(backend):
+    # An order may only name a defined product.
+    backend.command("DefineProduct", pb.DefineProductRequest(command=products.DefineProduct(
+        product_id="p-crm", name="企业版CRM年费", unit_price=money(500000))))
     place = orders.PlaceOrder(order_id="o-py-1", contract_number="HT-PY-001",
                               customer_id="c-py-1", rep_id="r-py", currency_code="CNY",
                               signed_on=day(2026, 3, 1))
