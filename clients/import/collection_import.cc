@@ -72,7 +72,8 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
   absl::StatusOr<std::vector<ExistingCustomer>> existing = backend.GetCustomers(found_ids);
   if (!existing.ok()) return Interrupted(existing.status(), "reading the customers found");
 
-  absl::flat_hash_map<std::string, bool> products;  // id -> available
+  using Product = ImportBackend::Product;
+  absl::flat_hash_map<std::string, Product> products;  // by id
   std::vector<std::string> customer_of(plan.rows.size());
   std::vector<bool> ok(plan.rows.size(), true);
   for (size_t i = 0; i < plan.rows.size(); ++i) {
@@ -98,11 +99,16 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
     const std::string pid = product_id(row.product_name);
     auto p = products.find(pid);
     if (p == products.end()) {
-      absl::StatusOr<bool> available = backend.ProductAvailable(pid);
-      if (!available.ok()) return Interrupted(available.status(), "looking up product " + pid);
-      p = products.emplace(pid, *available).first;
+      absl::StatusOr<Product> found = backend.LookUpProduct(pid);
+      if (!found.ok()) return Interrupted(found.status(), "looking up product " + pid);
+      p = products.emplace(pid, *found).first;
     }
-    if (!p->second && !options.create_missing) {
+    if (p->second == Product::kRetired) {
+      problem("product", row.product_name,
+              absl::StrCat("product ", pid,
+                           " is retired and no longer sold (map the name to a product on sale "
+                           "with --product NAME=ID)"));
+    } else if (p->second == Product::kMissing && !options.create_missing) {
       problem("product", row.product_name,
               absl::StrCat("product ", pid,
                            " is not defined (define it, map the name with --product NAME=ID, or "
@@ -131,7 +137,7 @@ absl::StatusOr<ImportReport> ImportCollections(const CollectionSheetPlan& plan,
     const PlannedCollection& row = plan.rows[i];
     reps.insert(row.rep_name);
     const std::string pid = product_id(row.product_name);
-    if (!products[pid] && defined.insert(pid).second) {
+    if (products[pid] == Product::kMissing && defined.insert(pid).second) {
       Step s;
       s.kind = Step::kProduct;
       s.request_id = StableId("imp", {"define", pid});

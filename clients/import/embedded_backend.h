@@ -21,10 +21,11 @@ class EmbeddedBackend : public ImportBackend {
     return handler_->CustomerHoldingPhone(phone);
   }
   absl::StatusOr<ExistingCustomer> GetCustomer(const std::string& customer_id) override;
-  absl::StatusOr<bool> ProductAvailable(const std::string& product_id) override {
+  absl::StatusOr<Product> LookUpProduct(const std::string& product_id) override {
     absl::StatusOr<engine::domain::ProductState> p = handler_->LoadProduct(product_id);
     if (!p.ok()) return p.status();
-    return p->exists && !p->retired;
+    if (!p->exists) return Product::kMissing;
+    return p->retired ? Product::kRetired : Product::kAvailable;
   }
 
   absl::StatusOr<bool> Execute(const v1::CommandContext& ctx,

@@ -233,14 +233,15 @@ absl::StatusOr<std::vector<absl::StatusOr<bool>>> GrpcImportBackend::ExecuteAll(
   return out;
 }
 
-absl::StatusOr<bool> GrpcImportBackend::ProductAvailable(const std::string& product_id) {
+absl::StatusOr<ImportBackend::Product> GrpcImportBackend::LookUpProduct(
+    const std::string& product_id) {
   v1::GetProductRequest request;
   request.set_product_id(product_id);
   v1::Product product;
   absl::Status s = Call(&Stub::GetProduct, request, &product);
-  if (absl::IsNotFound(s)) return false;
+  if (absl::IsNotFound(s)) return Product::kMissing;
   if (!s.ok()) return s;
-  return !product.retired();
+  return product.retired() ? Product::kRetired : Product::kAvailable;
 }
 
 absl::StatusOr<bool> GrpcImportBackend::Execute(const v1::CommandContext& ctx,

@@ -61,7 +61,7 @@ class GrpcImportBackend : public ImportBackend {
   absl::StatusOr<std::string> CustomerHoldingPhone(const std::string& phone) override;
   // NOT_FOUND from the server gives exists == false, as embedded.
   absl::StatusOr<ExistingCustomer> GetCustomer(const std::string& customer_id) override;
-  absl::StatusOr<bool> ProductAvailable(const std::string& product_id) override;
+  absl::StatusOr<Product> LookUpProduct(const std::string& product_id) override;
 
   // True unless the server answered already_done. InvalidArgument for an
   // envelope with no command set.

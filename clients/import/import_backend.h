@@ -53,8 +53,10 @@ class ImportBackend {
   virtual absl::StatusOr<std::string> CustomerHoldingCompanyName(const std::string& name) = 0;
   virtual absl::StatusOr<std::string> CustomerHoldingPhone(const std::string& phone) = 0;
   virtual absl::StatusOr<ExistingCustomer> GetCustomer(const std::string& customer_id) = 0;
-  // Whether a product is defined (and not retired: a retired one is false).
-  virtual absl::StatusOr<bool> ProductAvailable(const std::string& product_id) = 0;
+  // Whether a product is defined, and if so whether it is retired: an import
+  // may define a missing product but must not sell a retired one.
+  enum class Product { kMissing, kAvailable, kRetired };
+  virtual absl::StatusOr<Product> LookUpProduct(const std::string& product_id) = 0;
 
   // Commands; the context carries the request id that makes retries safe.
   // True if events were written, false if the command was already done.

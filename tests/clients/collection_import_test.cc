@@ -12,6 +12,7 @@
 #include "clients/import/embedded_backend.h"
 #include "clients/import/text_encoding.h"
 #include "engine/domain/business_calendar.h"
+#include "engine/domain/money.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/clients/import_fixture.h"
@@ -76,6 +77,41 @@ TEST_F(CollectionImportTest, UnknownCustomersAndProductsRefuseTheImportBeforeAny
   }
   EXPECT_EQ(unknown_customer, 14);
   EXPECT_EQ(unknown_product, 24);
+  EXPECT_EQ(store_->CommittedPosition(), before);
+}
+
+TEST_F(CollectionImportTest, ARetiredProductRefusesItsRowsEvenWithCreateMissing) {
+  // 企业版CRM年费 maps to p-old, which was on sale once and is retired now.
+  v1::CommandContext ctx;
+  ctx.set_actor("admin");
+  ctx.set_now_us(kNow);
+  v1::ProductCommand define;
+  define.mutable_define()->set_product_id("p-old");
+  define.mutable_define()->set_name("企业版CRM年费");
+  *define.mutable_define()->mutable_unit_price() = engine::domain::MakeMoney("CNY", 499950);
+  ctx.set_request_id("define-p-old");
+  ASSERT_TRUE(handler_->Execute(ctx, define).ok());
+  v1::ProductCommand retire;
+  retire.mutable_retire()->set_product_id("p-old");
+  retire.mutable_retire()->set_reason("replaced by the 2027 edition");
+  ctx.set_request_id("retire-p-old");
+  ASSERT_TRUE(handler_->Execute(ctx, retire).ok());
+
+  const uint64_t before = store_->CommittedPosition();
+  ImportOptions o = Options(/*skip_invalid=*/false);
+  o.create_missing = true;
+  o.product_ids["企业版CRM年费"] = "p-old";
+  auto report = ImportCollections(Plan(), *backend_, o);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_FALSE(report->wrote);
+  int retired = 0;
+  for (const RowProblem& p : report->problems) {
+    if (p.column != "product") continue;
+    EXPECT_EQ(p.value, "企业版CRM年费");
+    EXPECT_THAT(p.reason, HasSubstr("product p-old is retired"));
+    ++retired;
+  }
+  EXPECT_GT(retired, 0);
   EXPECT_EQ(store_->CommittedPosition(), before);
 }
 

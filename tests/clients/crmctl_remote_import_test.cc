@@ -179,7 +179,7 @@ TEST_F(RemoteImportTest, TheCollectionSheetPlacesOrdersAndPaymentsOnceEvenWhenRe
   EXPECT_EQ(again->orders_placed, 0);
   EXPECT_EQ(again->orders_already_there, 10);
   EXPECT_EQ(again->payments_recorded, 0);
-  EXPECT_EQ(again->products_defined, 0) << "defined the first time: ProductAvailable now";
+  EXPECT_EQ(again->products_defined, 0) << "defined the first time, found by LookUpProduct now";
   EXPECT_EQ(LogEnd(), written);
 }
 
