@@ -28,6 +28,10 @@
 //                    of a random rep (first page of 20), 10% RecordPayment
 //                    (1.00 CNY on a random approved order), 10%
 //                    RegisterCustomer; ops/s and p50/p99 per operation.
+//   no-op calls    - CrmService.WhoAmI, N clients: a call crmd answers
+//                    without engine work (key check, pool hand-off, reply),
+//                    the ceiling of any mix on this machine; mix/no-op is
+//                    the mix row's rate over it.
 //   raw appends    - one 256-byte event per call to a stream of its own per
 //                    client, N clients: over gRPC (EventStoreService.Append,
 //                    in the chosen client mode) and embedded
@@ -103,9 +107,9 @@ using Clock = std::chrono::steady_clock;
 constexpr char kKey[] = "bench-admin-key";
 constexpr int kReps = 8;
 
-enum Op : uint8_t { kFollowUp, kPipeline, kPayment, kRegister, kAppend, kOps };
-constexpr const char* kOpNames[kOps] = {"LogFollowUp", "ListPipeline", "RecordPayment",
-                                        "RegisterCustomer", "Append"};
+enum Op : uint8_t { kFollowUp, kPipeline, kPayment, kRegister, kAppend, kWhoAmI, kOps };
+constexpr const char* kOpNames[kOps] = {"LogFollowUp",      "ListPipeline", "RecordPayment",
+                                        "RegisterCustomer", "Append",       "WhoAmI"};
 
 struct Sample {
   int64_t end_ns;  // since the run's start
@@ -635,6 +639,32 @@ class GrpcAppendLoad {
   std::vector<v1::AppendResponse> responses_;
 };
 
+// CrmService.WhoAmI: a call that does no engine work (the key is checked,
+// the pool answers from the principal), so its rate is the most crmd's
+// service layer can serve here, for any call.
+class GrpcNoOpLoad {
+ public:
+  GrpcNoOpLoad(const std::string& target, int clients) : responses_(clients) {
+    for (int c = 0; c < clients; ++c) stubs_.push_back(v1::CrmService::NewStub(Channel(target, c)));
+  }
+
+  Op Prepare(Client&) { return kWhoAmI; }
+
+  grpc::Status Call(Client& c, Op) {
+    return stubs_[c.index]->WhoAmI(c.NewContext(), request_, &responses_[c.index]);
+  }
+
+  void Start(Client& c, Op op) {
+    stubs_[c.index]->async()->WhoAmI(c.NewContext(), &request_, &responses_[c.index],
+                                     c.Callback(op));
+  }
+
+ private:
+  const v1::WhoAmIRequest request_;
+  std::vector<std::unique_ptr<v1::CrmService::Stub>> stubs_;
+  std::vector<v1::WhoAmIResponse> responses_;
+};
+
 // The same appends through EventStore::Append; threads only (RunThreads).
 class EmbeddedAppendLoad {
  public:
@@ -724,9 +754,12 @@ int Run() {
 
   std::atomic<uint64_t> next_customer{static_cast<uint64_t>(customers)};
   std::atomic<uint64_t> next_id{0};
+  std::vector<double> mix_rates;  // per client count
   for (int clients : client_counts) {
     MixLoad load(fixture->target, clients, customers, orders, next_customer, next_id);
-    PrintMix(clients, RunRow(clients, warmup, duration, load));
+    const RowResult mix = RunRow(clients, warmup, duration, load);
+    PrintMix(clients, mix);
+    mix_rates.push_back(mix.TotalOk() / mix.seconds);
   }
 
   // The service layer's cost: the same durable one-event appends over gRPC
@@ -758,6 +791,19 @@ int Run() {
     for (const RowResult* r : {&over_grpc, &in_process}) {
       if (!r->first_error.empty()) std::printf("  first error: %s\n", r->first_error.c_str());
     }
+  }
+  // The ceiling for any mix: calls that cost crmd only its service layer.
+  std::printf("\n%-22s %7s %12s %8s %8s %9s %9s %10s %10s\n", "no-op calls (WhoAmI)", "clients",
+              "calls/s", "p50 ms", "p99 ms", "this cpu%", "cpu us/op", "other cpu%", "mix/no-op");
+  for (size_t i = 0; i < client_counts.size(); ++i) {
+    GrpcNoOpLoad load(fixture->target, client_counts[i]);
+    const RowResult r = RunRow(client_counts[i], warmup, duration, load);
+    const double rate = r.ok[kWhoAmI] / r.seconds;
+    std::printf("%-22s %7d %12.0f %8.2f %8.2f %9.1f %9.0f %10.1f %9.2fx\n", "", client_counts[i],
+                rate, PercentileMs(r.latencies[kWhoAmI], 50),
+                PercentileMs(r.latencies[kWhoAmI], 99), r.this_cpu_pct, r.CpuUsPerOp(),
+                r.other_cpu_pct, rate > 0 ? mix_rates[i] / rate : 0);
+    if (!r.first_error.empty()) std::printf("  first error: %s\n", r.first_error.c_str());
   }
   std::printf(
       "\nops/s: calls that completed OK in the window; p50/p99 per call in ms. Errors are\n"
