@@ -78,13 +78,19 @@ absl::StatusOr<bool> AccessControl::RepInScope(const Principal& principal,
     case SCOPE_TEAM: {
       if (rep_id.empty()) return false;
       if (rep_id == principal.rep_id) return true;
-      absl::StatusOr<std::string> team = TeamOfRep(rep_id);
-      if (!team.ok()) return team.status();
-      return TeamWithin(*team, principal.team_id);
+      return RepInTeam(rep_id, principal.team_id);
     }
     default:
       return false;
   }
+}
+
+absl::StatusOr<bool> AccessControl::RepInTeam(const std::string& rep_id,
+                                              const std::string& team_id) const {
+  if (rep_id.empty() || team_id.empty()) return false;
+  absl::StatusOr<std::string> team = TeamOfRep(rep_id);
+  if (!team.ok()) return team.status();
+  return TeamWithin(*team, team_id);
 }
 
 absl::StatusOr<bool> AccessControl::TeamInScope(const Principal& principal,

@@ -52,6 +52,11 @@ class AccessControl {
   // below the principal's team. Scope own: never.
   absl::StatusOr<bool> TeamInScope(const Principal& principal, const std::string& team_id) const;
 
+  // Whether rep `rep_id`'s current team is `team_id` or a team below it:
+  // what a query filtered by team selects (scope team is this test applied
+  // to the key's own team). False for an unknown rep or team.
+  absl::StatusOr<bool> RepInTeam(const std::string& rep_id, const std::string& team_id) const;
+
   // PermissionDenied naming `field` unless RepInScope.
   absl::Status CheckRep(const Principal& principal, const std::string& rep_id,
                         absl::string_view field) const;

@@ -53,6 +53,23 @@ void ToProto(const balances::OrderBalanceView& v, v1::OrderBalance& out) {
     p->set_status(ProtoPaymentStatus(i.status));
     p->set_days_overdue(i.days_overdue);
   }
+  for (const balances::PaymentView& pay : v.payments) {
+    v1::PaymentBalance* p = out.add_payments();
+    p->set_payment_id(pay.payment_id);
+    p->set_instalment_number(pay.instalment_number);
+    *p->mutable_amount() = MoneyOf(c, pay.amount);
+    *p->mutable_paid_on() = ToDate(pay.paid_on);
+    p->set_rep_id(pay.rep_id);
+    *p->mutable_reversed_amount() = MoneyOf(c, pay.reversed);
+    *p->mutable_remaining() = MoneyOf(c, pay.Remaining());
+    p->set_reversed(pay.Remaining() <= 0);
+    for (const balances::ReversalView& r : pay.reversals) {
+      v1::PaymentReversalBalance* rev = p->add_reversals();
+      *rev->mutable_amount() = MoneyOf(c, r.amount);
+      rev->set_reason(r.reason);
+      *rev->mutable_reversed_on() = ToDate(r.reversed_on);
+    }
+  }
 }
 
 // The request's as-of date, or today in the business time zone: a balance
@@ -68,13 +85,26 @@ absl::StatusOr<projections::PageRequest> Page(int32_t page_size, const std::stri
   return projections::PageRequest{size, page_token};
 }
 
-// Exactly one of customer_id and rep_id, each a valid id when set.
-absl::Status CheckOneOwner(const std::string& customer_id, const std::string& rep_id) {
-  if (customer_id.empty() == rep_id.empty()) {
-    return absl::InvalidArgumentError("customer_id, rep_id: exactly one is required");
+// Whose orders a request names: a customer, a rep or a team.
+struct Owner {
+  std::string customer_id;
+  std::string rep_id;
+  std::string team_id;
+};
+
+template <typename Request>
+Owner OwnerOf(const Request& r) {
+  return Owner{r.customer_id(), r.rep_id(), r.team_id()};
+}
+
+// Exactly one of customer_id, rep_id and team_id, a valid id.
+absl::Status CheckOneOwner(const Owner& o) {
+  if (!o.customer_id.empty() + !o.rep_id.empty() + !o.team_id.empty() != 1) {
+    return absl::InvalidArgumentError("customer_id, rep_id, team_id: exactly one is required");
   }
-  if (!customer_id.empty()) return engine::domain::ValidateId("customer_id", customer_id);
-  return engine::domain::ValidateId("rep_id", rep_id);
+  if (!o.customer_id.empty()) return engine::domain::ValidateId("customer_id", o.customer_id);
+  if (!o.rep_id.empty()) return engine::domain::ValidateId("rep_id", o.rep_id);
+  return engine::domain::ValidateId("team_id", o.team_id);
 }
 
 // OK when `p` may read the balances of `customer_id`. The balances view
@@ -102,11 +132,35 @@ absl::Status OrderOutOfScope(const std::string& order_id) {
       absl::StrCat("order ", order_id, " is not within your data scope (or does not exist)"));
 }
 
-// CheckCustomer or CheckRep, whichever the request names.
-absl::Status CheckOwner(const QueryDeps& deps, const Principal& p, const std::string& customer_id,
-                        const std::string& rep_id) {
-  if (!customer_id.empty()) return CheckCustomer(deps, p, customer_id);
-  return deps.access->CheckRep(p, rep_id, "rep_id");
+// PermissionDenied naming team_id unless the team is at or below the
+// caller's (or the caller has scope all).
+absl::Status CheckTeam(const QueryDeps& deps, const Principal& p, const std::string& team_id) {
+  CRM_ASSIGN_OR_RETURN(const bool within, deps.access->TeamInScope(p, team_id));
+  if (within) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      absl::StrCat("team_id: team \"", team_id, "\" is not within your data scope"));
+}
+
+// CheckCustomer, CheckRep or CheckTeam, whichever the request names.
+absl::Status CheckOwner(const QueryDeps& deps, const Principal& p, const Owner& o) {
+  if (!o.customer_id.empty()) return CheckCustomer(deps, p, o.customer_id);
+  if (!o.rep_id.empty()) return deps.access->CheckRep(p, o.rep_id, "rep_id");
+  return CheckTeam(deps, p, o.team_id);
+}
+
+// The reps a team filter selects: of those credited with an order, the ones
+// whose current team is `team_id` or below it, judged by AccessControl as a
+// team scope is, so a filter and a scope never disagree about a rep.
+absl::StatusOr<balances::RepSet> TeamReps(const QueryDeps& deps,
+                                          const balances::BalancesQueries& queries,
+                                          const std::string& team_id) {
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> credited, queries.CreditedReps());
+  balances::RepSet reps{absl::StrCat("team:", team_id), {}};
+  for (std::string& rep : credited) {
+    CRM_ASSIGN_OR_RETURN(const bool member, deps.access->RepInTeam(rep, team_id));
+    if (member) reps.rep_ids.push_back(std::move(rep));
+  }
+  return reps;
 }
 
 // The name a person reads in an aging row: the rep's name, or the
@@ -152,7 +206,7 @@ absl::StatusOr<Checked> CheckOrderRequest(const v1::GetOrderBalanceRequest& r,
 
 absl::StatusOr<Checked> CheckListRequest(const v1::ListOrderBalancesRequest& r,
                                          absl::TimeZone zone) {
-  CRM_RETURN_IF_ERROR(CheckOneOwner(r.customer_id(), r.rep_id()));
+  CRM_RETURN_IF_ERROR(CheckOneOwner(OwnerOf(r)));
   CRM_ASSIGN_OR_RETURN(absl::CivilDay as_of, AsOf(r.has_as_of(), r.as_of(), zone));
   CRM_ASSIGN_OR_RETURN(projections::PageRequest page, Page(r.page_size(), r.page_token()));
   return Checked{as_of, std::move(page)};
@@ -160,7 +214,7 @@ absl::StatusOr<Checked> CheckListRequest(const v1::ListOrderBalancesRequest& r,
 
 absl::StatusOr<Checked> CheckTotalsRequest(const v1::GetBalanceTotalsRequest& r,
                                            absl::TimeZone zone) {
-  CRM_RETURN_IF_ERROR(CheckOneOwner(r.customer_id(), r.rep_id()));
+  CRM_RETURN_IF_ERROR(CheckOneOwner(OwnerOf(r)));
   CRM_ASSIGN_OR_RETURN(absl::CivilDay as_of, AsOf(r.has_as_of(), r.as_of(), zone));
   return Checked{as_of, {}};
 }
@@ -169,6 +223,15 @@ absl::StatusOr<Checked> CheckAgingRequest(const v1::GetAgingRequest& r, absl::Ti
   if (r.group_by() != v1::AGING_GROUPING_CUSTOMER && r.group_by() != v1::AGING_GROUPING_REP) {
     return absl::InvalidArgumentError(
         "group_by: required, AGING_GROUPING_CUSTOMER or AGING_GROUPING_REP");
+  }
+  if (!r.rep_id().empty() && !r.team_id().empty()) {
+    return absl::InvalidArgumentError("rep_id, team_id: at most one may be set");
+  }
+  if (!r.rep_id().empty()) {
+    CRM_RETURN_IF_ERROR(engine::domain::ValidateId("rep_id", r.rep_id()));
+  }
+  if (!r.team_id().empty()) {
+    CRM_RETURN_IF_ERROR(engine::domain::ValidateId("team_id", r.team_id()));
   }
   CRM_ASSIGN_OR_RETURN(absl::CivilDay as_of, AsOf(r.has_as_of(), r.as_of(), zone));
   CRM_ASSIGN_OR_RETURN(projections::PageRequest page, Page(r.page_size(), r.page_token()));
@@ -210,58 +273,67 @@ grpc::ServerUnaryReactor* BalancesServiceImpl::ListOrderBalances(
     grpc::CallbackServerContext* context, const v1::ListOrderBalancesRequest* request,
     v1::ListOrderBalancesResponse* response) {
   const std::optional<uint64_t> min_position = MinPosition(*request);
-  return Query(context, deps_, "ListOrderBalances",
-               CheckListRequest(*request, deps_.models->zone()), min_position,
-               [=, this](const Principal& p, const Checked& checked) -> absl::Status {
-                 const std::string& customer_id = request->customer_id();
-                 const std::string& rep_id = request->rep_id();
-                 CRM_RETURN_IF_ERROR(CheckOwner(deps_, p, customer_id, rep_id));
-                 CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
-                                      deps_.models->Reader(balances::kBalancesProjectionName));
-                 const balances::BalancesQueries queries(reader.get());
-                 CRM_ASSIGN_OR_RETURN(
-                     balances::OrderBalancePage result,
-                     !customer_id.empty()
-                         ? queries.OrdersOfCustomer(customer_id, checked.as_of, checked.page)
-                         : queries.OrdersOfRep(rep_id, checked.as_of, checked.page));
-                 for (const balances::OrderBalanceView& order : result.orders) {
-                   ToProto(order, *response->add_orders());
-                 }
-                 response->set_next_page_token(result.next_page_token);
-                 return absl::OkStatus();
-               });
+  return Query(
+      context, deps_, "ListOrderBalances", CheckListRequest(*request, deps_.models->zone()),
+      min_position, [=, this](const Principal& p, const Checked& checked) -> absl::Status {
+        const Owner owner = OwnerOf(*request);
+        CRM_RETURN_IF_ERROR(CheckOwner(deps_, p, owner));
+        CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
+                             deps_.models->Reader(balances::kBalancesProjectionName));
+        const balances::BalancesQueries queries(reader.get());
+        balances::OrderBalancePage result;
+        if (!owner.customer_id.empty()) {
+          CRM_ASSIGN_OR_RETURN(
+              result, queries.OrdersOfCustomer(owner.customer_id, checked.as_of, checked.page));
+        } else if (!owner.rep_id.empty()) {
+          CRM_ASSIGN_OR_RETURN(result,
+                               queries.OrdersOfRep(owner.rep_id, checked.as_of, checked.page));
+        } else {
+          CRM_ASSIGN_OR_RETURN(balances::RepSet reps, TeamReps(deps_, queries, owner.team_id));
+          CRM_ASSIGN_OR_RETURN(result, queries.OrdersOfReps(reps, checked.as_of, checked.page));
+        }
+        for (const balances::OrderBalanceView& order : result.orders) {
+          ToProto(order, *response->add_orders());
+        }
+        response->set_next_page_token(result.next_page_token);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* BalancesServiceImpl::GetBalanceTotals(
     grpc::CallbackServerContext* context, const v1::GetBalanceTotalsRequest* request,
     v1::GetBalanceTotalsResponse* response) {
   const std::optional<uint64_t> min_position = MinPosition(*request);
-  return Query(context, deps_, "GetBalanceTotals",
-               CheckTotalsRequest(*request, deps_.models->zone()), min_position,
-               [=, this](const Principal& p, const Checked& checked) -> absl::Status {
-                 const std::string& customer_id = request->customer_id();
-                 const std::string& rep_id = request->rep_id();
-                 CRM_RETURN_IF_ERROR(CheckOwner(deps_, p, customer_id, rep_id));
-                 CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
-                                      deps_.models->Reader(balances::kBalancesProjectionName));
-                 const balances::BalancesQueries queries(reader.get());
-                 CRM_ASSIGN_OR_RETURN(std::vector<balances::BalanceTotals> totals,
-                                      !customer_id.empty()
-                                          ? queries.CustomerTotals(customer_id, checked.as_of)
-                                          : queries.RepTotals(rep_id, checked.as_of));
-                 for (const balances::BalanceTotals& t : totals) {
-                   const std::string& c = t.currency_code;
-                   v1::BalanceTotals* out = response->add_totals();
-                   out->set_currency_code(c);
-                   out->set_orders(t.orders);
-                   *out->mutable_amount() = MoneyOf(c, t.amount);
-                   *out->mutable_paid() = MoneyOf(c, t.paid);
-                   *out->mutable_outstanding() = MoneyOf(c, t.outstanding);
-                   *out->mutable_overdue() = MoneyOf(c, t.overdue);
-                   *out->mutable_overpaid() = MoneyOf(c, t.overpaid);
-                 }
-                 return absl::OkStatus();
-               });
+  return Query(
+      context, deps_, "GetBalanceTotals", CheckTotalsRequest(*request, deps_.models->zone()),
+      min_position, [=, this](const Principal& p, const Checked& checked) -> absl::Status {
+        const Owner owner = OwnerOf(*request);
+        CRM_RETURN_IF_ERROR(CheckOwner(deps_, p, owner));
+        CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
+                             deps_.models->Reader(balances::kBalancesProjectionName));
+        const balances::BalancesQueries queries(reader.get());
+        std::vector<balances::BalanceTotals> totals;
+        if (!owner.customer_id.empty()) {
+          CRM_ASSIGN_OR_RETURN(totals, queries.CustomerTotals(owner.customer_id, checked.as_of));
+        } else if (!owner.rep_id.empty()) {
+          CRM_ASSIGN_OR_RETURN(totals, queries.RepTotals(owner.rep_id, checked.as_of));
+        } else {
+          CRM_ASSIGN_OR_RETURN(balances::RepSet reps, TeamReps(deps_, queries, owner.team_id));
+          CRM_ASSIGN_OR_RETURN(totals, queries.RepsTotals(reps, checked.as_of));
+        }
+        for (const balances::BalanceTotals& t : totals) {
+          const std::string& c = t.currency_code;
+          v1::BalanceTotals* out = response->add_totals();
+          out->set_currency_code(c);
+          out->set_orders(t.orders);
+          *out->mutable_amount() = MoneyOf(c, t.amount);
+          *out->mutable_paid() = MoneyOf(c, t.paid);
+          *out->mutable_outstanding() = MoneyOf(c, t.outstanding);
+          *out->mutable_overdue() = MoneyOf(c, t.overdue);
+          *out->mutable_overpaid() = MoneyOf(c, t.overpaid);
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* BalancesServiceImpl::GetAging(grpc::CallbackServerContext* context,
@@ -270,18 +342,30 @@ grpc::ServerUnaryReactor* BalancesServiceImpl::GetAging(grpc::CallbackServerCont
   return Query(
       context, deps_, "GetAging", CheckAgingRequest(*request, deps_.models->zone()),
       MinPosition(*request), [=, this](const Principal& p, const Checked& checked) -> absl::Status {
-        if (p.scope != SCOPE_ALL) {
+        const std::string& rep_id = request->rep_id();
+        const std::string& team_id = request->team_id();
+        if (!rep_id.empty()) {
+          CRM_RETURN_IF_ERROR(deps_.access->CheckRep(p, rep_id, "rep_id"));
+        } else if (!team_id.empty()) {
+          CRM_RETURN_IF_ERROR(CheckTeam(deps_, p, team_id));
+        } else if (p.scope != SCOPE_ALL) {
           return absl::PermissionDeniedError(
-              "GetAging covers every customer and rep: it needs scope all (read your "
-              "customers' or reps' figures with GetBalanceTotals)");
+              "GetAging without rep_id or team_id covers every customer and rep: it needs scope "
+              "all (set rep_id or team_id within your data scope)");
         }
         CRM_ASSIGN_OR_RETURN(std::unique_ptr<projections::ViewReader> reader,
                              deps_.models->Reader(balances::kBalancesProjectionName));
         const balances::BalancesQueries queries(reader.get());
+        std::optional<balances::RepSet> reps;
+        if (!rep_id.empty()) reps = balances::RepSet{absl::StrCat("rep:", rep_id), {rep_id}};
+        if (!team_id.empty()) {
+          CRM_ASSIGN_OR_RETURN(reps, TeamReps(deps_, queries, team_id));
+        }
+        const balances::RepSet* filter = reps.has_value() ? &*reps : nullptr;
         const bool by_rep = request->group_by() == v1::AGING_GROUPING_REP;
         CRM_ASSIGN_OR_RETURN(balances::AgingPage aging,
-                             by_rep ? queries.AgingByRep(checked.as_of, checked.page)
-                                    : queries.AgingByCustomer(checked.as_of, checked.page));
+                             by_rep ? queries.AgingByRep(checked.as_of, checked.page, filter)
+                                    : queries.AgingByCustomer(checked.as_of, checked.page, filter));
         for (const balances::AgingRow& row : aging.rows) {
           const std::string& c = row.currency_code;
           v1::AgingRow* out = response->add_rows();

@@ -5,8 +5,10 @@
 // A thin adapter: it checks the wire message field by field, checks the
 // caller's data scope, calls BalancesQueries and converts the result. The
 // scope of a customer follows its current owner rep, read from the
-// directory view (QueryDeps carries no command handler), brought up to the
-// request's min_position first.
+// customer's stream through the command handler's cache (never a view that
+// may lag). A team filter is resolved to the reps credited with orders whose
+// current team is at or below it, by AccessControl::RepInTeam, the same test
+// a team scope applies.
 //
 // Thread-safety: gRPC calls the methods concurrently; all state is shared
 // read-only or internally synchronised.

@@ -123,25 +123,50 @@ void PrintAgingLine(const AgingWidths& w, const std::string& id, const std::stri
   absl::FPrintF(out, "%s\n", line);
 }
 
+// "customer c1", "rep r1", "team t1 (with its sub-teams)".
+std::string Whose(const BalancesCommandOptions& o) {
+  if (!o.customer_id.empty()) return absl::StrCat("customer ", o.customer_id);
+  if (!o.rep_id.empty()) return absl::StrCat("rep ", o.rep_id);
+  return absl::StrCat("team ", o.team_id, " (with its sub-teams)");
+}
+
+void PrintPayments(const v1::OrderBalance& o, FILE* out) {
+  if (o.payments().empty()) {
+    absl::FPrintF(out, "payments: none\n");
+    return;
+  }
+  using P = v1::PaymentBalance;
+  const std::vector<P> payments(o.payments().begin(), o.payments().end());
+  const int id = Width(payments, "payment", [](const P& p) { return p.payment_id(); });
+  absl::FPrintF(out, "%s%s%s%14s %14s %14s\n", Pad("payment", id), Pad("paid on", 11), Pad("#", 4),
+                "amount", "reversed", "remaining");
+  for (const P& p : payments) {
+    absl::FPrintF(out, "%s%s%s%s%s%s%s\n", Pad(p.payment_id(), id), Pad(DateText(p.paid_on()), 11),
+                  Pad(p.instalment_number() > 0 ? absl::StrCat(p.instalment_number()) : "-", 4),
+                  Amount(p.amount()), Amount(p.reversed_amount()), Amount(p.remaining()),
+                  p.reversed() ? "已冲销" : "");
+    for (const v1::PaymentReversalBalance& r : p.reversals()) {
+      absl::FPrintF(out, "%s  reversed %s on %s: %s\n", Pad("", id),
+                    MoneyText(r.amount().minor_units()), DateText(r.reversed_on()), r.reason());
+    }
+  }
+}
+
 }  // namespace
 
 int RunBalances(const Crmd& crmd, const BalancesCommandOptions& options, FILE* out, FILE* err) {
-  if (!options.team_id.empty()) {
-    absl::FPrintF(err,
-                  "crmctl balances: --team: crmd lists balances by customer or by rep only; ask "
-                  "per rep (--rep=R), or use crmctl aging --by=rep for everyone\n");
-    return kExitBadOptions;
-  }
-  if (options.customer_id.empty() == options.rep_id.empty()) {
-    absl::FPrintF(err, "crmctl balances: give exactly one of --customer=ID, --rep=R\n");
+  if (!options.customer_id.empty() + !options.rep_id.empty() + !options.team_id.empty() != 1) {
+    absl::FPrintF(err, "crmctl balances: give exactly one of --customer=ID, --rep=R, --team=T\n");
     return kExitBadOptions;
   }
   v1::ListOrderBalancesRequest list;
   v1::GetBalanceTotalsRequest totals_request;
   list.set_customer_id(options.customer_id);
   list.set_rep_id(options.rep_id);
+  list.set_team_id(options.team_id);
   totals_request.set_customer_id(options.customer_id);
   totals_request.set_rep_id(options.rep_id);
+  totals_request.set_team_id(options.team_id);
   if (!SetQuery(options.query, "balances", list, err) ||
       !SetQuery(options.query, "balances", totals_request, err)) {
     return kExitBadOptions;
@@ -174,10 +199,8 @@ int RunBalances(const Crmd& crmd, const BalancesCommandOptions& options, FILE* o
       if (!PrintJsonLine(t, out)) return kExitRefused;
     }
   } else {
-    absl::FPrintF(
-        out, "%s %s as of %s: %d %sorders\n", options.customer_id.empty() ? "rep" : "customer",
-        options.customer_id.empty() ? options.rep_id : options.customer_id, AsOfText(options.query),
-        orders.size(), options.outstanding_only ? "outstanding " : "");
+    absl::FPrintF(out, "%s as of %s: %d %sorders\n", Whose(options), AsOfText(options.query),
+                  orders.size(), options.outstanding_only ? "outstanding " : "");
     PrintOrderRows(orders, out);
     PrintTotals(totals, out);
   }
@@ -189,15 +212,13 @@ int RunBalances(const Crmd& crmd, const BalancesCommandOptions& options, FILE* o
 }
 
 int RunAging(const Crmd& crmd, const AgingCommandOptions& options, FILE* out, FILE* err) {
-  if (!options.rep_id.empty() || !options.team_id.empty()) {
-    absl::FPrintF(err,
-                  "crmctl aging: %s: aging is company-wide (crmd's GetAging has no rep or team "
-                  "filter); use --by=rep for a row per rep, or crmctl balances --rep=R for one "
-                  "rep's outstanding and overdue totals\n",
-                  options.rep_id.empty() ? "--team" : "--rep");
+  if (!options.rep_id.empty() && !options.team_id.empty()) {
+    absl::FPrintF(err, "crmctl aging: give at most one of --rep=R, --team=T\n");
     return kExitBadOptions;
   }
   v1::GetAgingRequest request;
+  request.set_rep_id(options.rep_id);
+  request.set_team_id(options.team_id);
   if (options.by.empty() || options.by == "customer") {
     request.set_group_by(v1::AGING_GROUPING_CUSTOMER);
   } else if (options.by == "rep") {
@@ -228,8 +249,12 @@ int RunAging(const Crmd& crmd, const AgingCommandOptions& options, FILE* out, FI
     }
   } else {
     const bool by_rep = request.group_by() == v1::AGING_GROUPING_REP;
-    absl::FPrintF(out, "receivables aging as of %s, by %s: %d rows\n", DateText(as_of),
-                  by_rep ? "rep" : "customer", rows.size());
+    const std::string of = !options.rep_id.empty()    ? absl::StrCat(", of rep ", options.rep_id)
+                           : !options.team_id.empty() ? absl::StrCat(", of team ", options.team_id,
+                                                                     " (with its sub-teams)")
+                                                      : "";
+    absl::FPrintF(out, "receivables aging as of %s, by %s%s: %d rows\n", DateText(as_of),
+                  by_rep ? "rep" : "customer", of, rows.size());
     const std::string heading = by_rep ? "rep" : "customer";
     AgingWidths w;
     w.id = Width(rows, "total shown",
@@ -298,6 +323,7 @@ int ShowOrderBalance(const Crmd& crmd, const std::string& order_id, const Balanc
                   Pad(DateText(i.due_date()), 11), Amount(i.amount()), Amount(i.paid()),
                   Amount(i.outstanding()), StatusWord(i.status(), i.days_overdue()));
   }
+  PrintPayments(o, out);
   return kExitOk;
 }
 

@@ -25,8 +25,8 @@ struct BalancesQuery {
 };
 
 struct BalancesCommandOptions {
-  // Exactly one of these selects whose orders (the API lists by customer or
-  // credited rep; a team is refused with a hint).
+  // Exactly one of these selects whose orders: a customer's, those credited
+  // to a rep, or those credited to a team's reps (its sub-teams' included).
   std::string customer_id;
   std::string rep_id;
   std::string team_id;
@@ -43,8 +43,9 @@ int RunBalances(const Crmd& crmd, const BalancesCommandOptions& options, FILE* o
 struct AgingCommandOptions {
   // "customer" (default) or "rep": what a row is.
   std::string by;
-  // GetAging is company-wide; these are refused with a hint rather than
-  // silently ignored.
+  // At most one: only the orders credited to this rep, or to this team's
+  // reps (its sub-teams' included). Neither: company-wide, which crmd allows
+  // a key of scope all only.
   std::string rep_id;
   std::string team_id;
   BalancesQuery query;
@@ -55,7 +56,8 @@ struct AgingCommandOptions {
 // with a total row per currency (in JSON: one AgingRow per line).
 int RunAging(const Crmd& crmd, const AgingCommandOptions& options, FILE* out, FILE* err);
 
-// One order's balance and its instalments (crmctl order show).
+// One order's balance, its instalments and its payments with their
+// reversals (crmctl order show).
 int ShowOrderBalance(const Crmd& crmd, const std::string& order_id, const BalancesQuery& query,
                      FILE* out, FILE* err);
 

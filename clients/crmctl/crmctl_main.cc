@@ -108,7 +108,8 @@ ABSL_FLAG(std::string, format, "xlsx", "report: xlsx or csv.");
 ABSL_FLAG(std::string, type_prefix, "", "events tail: only event types starting with this.");
 ABSL_FLAG(std::string, stream_prefix, "", "events tail: only streams starting with this.");
 ABSL_FLAG(std::string, team, "",
-          "pipeline, report pipeline: a team's customers (with its sub-teams).");
+          "pipeline, report pipeline: a team's customers (with its sub-teams); balances, aging: "
+          "the orders credited to its reps (with its sub-teams').");
 ABSL_FLAG(bool, everyone, false, "pipeline: every owned customer.");
 ABSL_FLAG(bool, pool, false, "pipeline, report pipeline: the public pool.");
 ABSL_FLAG(std::string, due, "",
@@ -146,7 +147,8 @@ ABSL_FLAG(std::string, instalment, "",
 ABSL_FLAG(std::string, shipped_on, "", "order ship: the shipment date (default: today).");
 ABSL_FLAG(std::string, reference, "",
           "order ship, payment record: the shipment or bank reference.");
-ABSL_FLAG(std::string, amount, "", "payment record|reverse: the amount, e.g. 3,000.00.");
+ABSL_FLAG(std::string, amount, "",
+          "payment record|reverse: the amount, e.g. 3,000.00 (reverse: default all that remains).");
 ABSL_FLAG(std::string, paid_on, "", "payment record: the day received (default: today).");
 ABSL_FLAG(std::string, method, "bank", "payment record: bank, cash, cheque, online or other.");
 ABSL_FLAG(bool, allow_overpayment, false, "payment record: paying more than is owed is intended.");
@@ -221,9 +223,11 @@ int Usage() {
       "  crmctl payment record ORDER --amount=AMOUNT [--paid-on=YYYY-MM-DD]\n"
       "         [--method=bank|cash|cheque|online|other] [--instalment=N] [--reference=REF]\n"
       "         [--allow-overpayment] [--rep=REP] [--id=PAYMENT] [--request-id=R]\n"
-      "  crmctl payment reverse ORDER PAYMENT --amount=AMOUNT --reason=TEXT [--request-id=R]\n"
-      "  crmctl balances --customer=ID|--rep=REP [--outstanding] [--as-of=YYYY-MM-DD] [--all]\n"
-      "  crmctl aging [--by=customer|rep] [--as-of=YYYY-MM-DD] [--all]\n"
+      "  crmctl payment reverse ORDER PAYMENT --reason=TEXT [--amount=AMOUNT] [--request-id=R]\n"
+      "         (no --amount: all that remains of the payment)\n"
+      "  crmctl balances --customer=ID|--rep=REP|--team=T [--outstanding] [--as-of=YYYY-MM-DD]\n"
+      "         [--all]\n"
+      "  crmctl aging [--by=customer|rep] [--rep=REP|--team=T] [--as-of=YYYY-MM-DD] [--all]\n"
       "         (order, payment, balances, aging: need --server, --key; --json,\n"
       "         --min-position=P; amounts as 12,500.00, ¥3,000 or 4999.5)\n"
       "  crmctl import payments FILE [--unpaid-due=YYYY-MM-DD] [--create-missing]\n"

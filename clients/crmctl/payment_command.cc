@@ -56,12 +56,15 @@ const MethodWord* FindMethod(const std::string& text) {
   return nullptr;
 }
 
-// The order as the balances view has it: its currency and rep. A refusal is
-// reported (with a hint when the order may simply not be in the view yet).
+// The order as the balances view has it (as of `as_of`, else today): its
+// currency, rep and payments. A refusal is reported (with a hint when the
+// order may simply not be in the view yet).
 std::optional<v1::OrderBalance> ReadOrder(const Crmd& crmd, const PaymentCommandOptions& o,
-                                          const std::string& command, FILE* err) {
+                                          const std::string& command, FILE* err,
+                                          const v1::Date* as_of = nullptr) {
   v1::GetOrderBalanceRequest request;
   request.set_order_id(o.order_id);
+  if (as_of != nullptr) *request.mutable_as_of() = *as_of;
   if (o.min_position >= 0) request.set_min_position(static_cast<uint64_t>(o.min_position));
   v1::OrderBalance order;
   auto stub = v1::BalancesService::NewStub(crmd.channel);
@@ -148,31 +151,86 @@ int Record(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* er
       response);
 }
 
+// The payment `id` of `order`, or nullptr if the balance does not list it.
+const v1::PaymentBalance* FindPayment(const v1::OrderBalance& order, const std::string& id) {
+  for (const v1::PaymentBalance& p : order.payments()) {
+    if (p.payment_id() == id) return &p;
+  }
+  return nullptr;
+}
+
+// "pay1, pay2", or "none", for a refusal that should say what exists.
+std::string PaymentIds(const v1::OrderBalance& order) {
+  std::string ids;
+  for (const v1::PaymentBalance& p : order.payments()) {
+    absl::StrAppend(&ids, ids.empty() ? "" : ", ", p.payment_id());
+  }
+  return ids.empty() ? "none" : ids;
+}
+
 int Reverse(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* err) {
   const std::string command = "payment reverse";
   if (o.order_id.empty() || o.payment_id.empty()) {
     return ReportBadOption(err, command, "which payment? crmctl payment reverse ORDER PAYMENT ...");
   }
-  // crmd does not tell a client what is left of a payment, so the amount is
-  // never guessed.
-  if (o.amount.empty()) {
-    return ReportBadOption(err, command,
-                           "--amount=AMOUNT is required: how much of the payment to reverse");
+  std::optional<int64_t> typed;
+  if (!o.amount.empty()) {
+    absl::StatusOr<int64_t> amount = ParseMoneyFlag("--amount", o.amount, /*allow_zero=*/false);
+    if (!amount.ok()) return ReportBadOption(err, command, amount.status().message());
+    typed = *amount;
   }
-  absl::StatusOr<int64_t> amount = ParseMoneyFlag("--amount", o.amount, /*allow_zero=*/false);
-  if (!amount.ok()) return ReportBadOption(err, command, amount.status().message());
   if (o.reason.empty()) {
     return ReportBadOption(err, command,
                            "--reason=... is required: say why (e.g. the transfer bounced)");
   }
   const std::string request_id = o.request_id.empty() ? NewRequestId() : o.request_id;
 
-  std::optional<v1::OrderBalance> order = ReadOrder(crmd, o, command, err);
+  // What remains of a payment is what the decider checks a reversal
+  // against: every reversal so far, whatever the payment's date. A balance
+  // lists only payments received by its as-of date, and a reversal is dated
+  // the day it is made, so the balance as of the last day there is lists
+  // them all, post-dated payments (a cheque dated next month) included.
+  v1::Date everything;
+  everything.set_year(9999);
+  everything.set_month(12);
+  everything.set_day(31);
+  std::optional<v1::OrderBalance> order = ReadOrder(crmd, o, command, err, &everything);
   if (!order) return kExitRefused;
   const std::string& currency = order->amount().currency_code();
   if (absl::Status yuan = CheckYuanSign("--amount", o.amount, currency); !yuan.ok()) {
     return ReportBadOption(err, command, yuan.message());
   }
+  const v1::PaymentBalance* payment = FindPayment(*order, o.payment_id);
+  if (payment == nullptr) {
+    return ReportBadOption(
+        err, command,
+        absl::StrCat("order ", o.order_id, " has no payment ", o.payment_id,
+                     " (its payments: ", PaymentIds(*order), ")",
+                     o.min_position < 0 ? "; if it was recorded a moment ago, pass "
+                                          "--min-position=P, the position its command printed"
+                                        : ""));
+  }
+  const int64_t remaining = payment->remaining().minor_units();
+  if (remaining <= 0) {
+    const v1::PaymentReversalBalance* last =
+        payment->reversals().empty() ? nullptr : &*payment->reversals().rbegin();
+    return ReportBadOption(
+        err, command,
+        absl::StrCat("payment ", o.payment_id, " on order ", o.order_id,
+                     " is already reversed in full",
+                     last == nullptr ? ""
+                                     : absl::StrCat(" (last on ", DateText(last->reversed_on()),
+                                                    ": ", last->reason(), ")"),
+                     "; nothing is left to reverse"));
+  }
+  if (typed && *typed > remaining) {
+    return ReportBadOption(
+        err, command,
+        absl::StrCat("--amount=", o.amount, ": more than what remains of payment ", o.payment_id,
+                     ", ", MoneyText(remaining), " ", currency, " (leave --amount out to reverse ",
+                     "all of that)"));
+  }
+  const int64_t amount = typed.value_or(remaining);
 
   v1::ReversePaymentRequest request;
   request.set_request_id(request_id);
@@ -180,10 +238,11 @@ int Reverse(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* e
   c->set_order_id(o.order_id);
   c->set_payment_id(o.payment_id);
   c->mutable_amount()->set_currency_code(currency);
-  c->mutable_amount()->set_minor_units(*amount);
+  c->mutable_amount()->set_minor_units(amount);
   c->set_reason(o.reason);
-  const std::string done = absl::StrCat(MoneyText(*amount), " ", currency, " of payment ",
-                                        o.payment_id, " on order ", o.order_id, " reversed");
+  const std::string done =
+      absl::StrCat(MoneyText(amount), " ", currency, " of payment ", o.payment_id, " on order ",
+                   o.order_id, " reversed", amount == remaining ? " (all that remained)" : "");
   return SendCommand(crmd, &Stub::ReversePayment, request, command, done,
                      {{"order_id", o.order_id}, {"payment_id", o.payment_id}}, o.json, out, err);
 }

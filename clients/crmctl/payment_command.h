@@ -19,6 +19,8 @@ struct PaymentCommandOptions {
   // record: optional (--id), derived from the request id; reverse: required.
   std::string payment_id;
   // As typed: "3,000.00", "¥3,000", "4999.5"; in the order's currency.
+  // record: required. reverse: optional, at most what remains of the
+  // payment; empty: all that remains, read from the order's balance.
   std::string amount;
   // record: the day received (empty: `today`), how (bank, cash, cheque,
   // online, other, or the sheet's words; empty: bank), the instalment
@@ -44,7 +46,9 @@ struct PaymentCommandOptions {
   v1::Date today;
 };
 
-// Returns the exit code: 0, 2 for bad options (nothing written), 3 when crmd
+// Returns the exit code: 0, 2 for bad options (nothing written; for reverse
+// also a payment the order's balance does not list, one already
+// reversed in full, or an --amount above what remains of it), 3 when crmd
 // refused or could not be reached.
 int RunPayment(const Crmd& crmd, const PaymentCommandOptions& options, FILE* out, FILE* err);
 

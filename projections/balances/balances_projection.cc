@@ -27,6 +27,18 @@ absl::StatusOr<std::string> StreamId(const engine::RecordedEvent& event,
   return event.stream.substr(prefix.size());
 }
 
+// Gives the reversal ApplyOrderEvent just added its reason. Not done in
+// ApplyOrderEvent: the reports view shares it, never reads the reason, and
+// would otherwise write different rows for the same events without a
+// version change.
+void KeepReversalReason(const v1::PaymentReversed& e, views::OrderRow& row) {
+  for (views::PaymentRow& p : *row.mutable_payments()) {
+    if (p.payment_id() != e.payment_id() || p.reversals().empty()) continue;
+    p.mutable_reversals()->rbegin()->set_reason(e.reason());
+    return;
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> BalancesProjection::event_types() const {
@@ -48,6 +60,9 @@ absl::Status BalancesProjection::ApplyOrder(const engine::RecordedEvent& event, 
     CRM_ASSIGN_OR_RETURN(row, ParseOrderRow(*stored, key));
   }
   CRM_RETURN_IF_ERROR(ApplyOrderEvent(event, decoded, zone_, row));
+  if (decoded.event_case() == v1::OrderEvent::kPaymentReversed) {
+    KeepReversalReason(decoded.payment_reversed(), row);
+  }
   if (decoded.event_case() == v1::OrderEvent::kPlaced) {
     CRM_ASSIGN_OR_RETURN(std::string customer, ResolveCustomer(view, row.placed_customer_id()));
     row.set_customer_id(customer);

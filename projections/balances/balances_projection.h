@@ -1,5 +1,6 @@
 // BalancesProjection: the "balances" read model. Keeps one row per order with
-// its current plan and every payment and reversal with its date
+// its current plan and every payment and reversal with its date (and a
+// reversal's reason)
 // (balances_keys.h), indexed by customer and by rep, so balances, payment
 // status and aging can be derived exactly against any as-of date at read
 // time (balances_queries.h) — status is never stored.
@@ -36,7 +37,9 @@ class BalancesProjection : public Projection {
       : zone_(zone) {}
 
   std::string name() const override { return kBalancesProjectionName; }
-  uint32_t version() const override { return 1; }
+  // 2: reversals keep their reason, which the order balance lists with
+  // its payments; rows of version 1 have none.
+  uint32_t version() const override { return 2; }
   std::vector<std::string> event_types() const override;
   absl::Status Apply(const engine::RecordedEvent& event, ViewWriter& view) override;
 

@@ -64,6 +64,46 @@ OrderBalanceView ViewOf(const views::OrderRow& row, absl::CivilDay as_of) {
   return v;
 }
 
+// The payments received by `as_of`, with the reversals made by then: what
+// the balance counts, so a listed payment and `paid` always agree.
+std::vector<PaymentView> PaymentsOf(const views::OrderRow& row, absl::CivilDay as_of) {
+  std::vector<PaymentView> out;
+  for (const views::PaymentRow& p : row.payments()) {
+    if (ToCivilDay(p.paid_on()) > as_of) continue;
+    PaymentView v;
+    v.payment_id = p.payment_id();
+    v.instalment_number = p.instalment_number();
+    v.amount = p.amount();
+    v.paid_on = ToCivilDay(p.paid_on());
+    v.rep_id = p.rep_id();
+    for (const views::ReversalRow& r : p.reversals()) {
+      const absl::CivilDay on = ToCivilDay(r.reversed_on());
+      if (on > as_of) continue;
+      // The decider never reverses more than remains, so this cannot pass
+      // `amount`.
+      v.reversed += r.amount();
+      v.reversals.push_back(ReversalView{r.amount(), on, r.reason()});
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+// The ids of `reps`, sorted and without repeats, so that scans run in key
+// order and no rep is read twice.
+std::vector<std::string> SortedReps(const RepSet& reps) {
+  std::vector<std::string> ids = reps.rep_ids;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+// The key right after `prefix` + `last` and before the next id under
+// `prefix`: ids are [A-Za-z0-9_-], all above 0x01.
+std::string After(absl::string_view prefix, absl::string_view last) {
+  return last.empty() ? std::string() : absl::StrCat(prefix, last, "\x01");
+}
+
 absl::Status AddToTotals(const OrderBalanceView& v, BalanceTotals& t) {
   t.orders += 1;
   CRM_RETURN_IF_ERROR(Accumulate(t.amount, v.amount, "totals.amount"));
@@ -95,7 +135,11 @@ absl::StatusOr<OrderBalanceView> BalancesQueries::Order(absl::string_view order_
   CRM_ASSIGN_OR_RETURN(std::optional<std::string> stored, reader_->Get(key));
   if (!stored.has_value()) return absl::NotFoundError(absl::StrCat("order ", order_id));
   CRM_ASSIGN_OR_RETURN(views::OrderRow row, ParseOrderRow(*stored, key));
-  return ViewOf(row, as_of);
+  OrderBalanceView v = ViewOf(row, as_of);
+  // Only here, not in ViewOf: totals and aging never read payments one by
+  // one, and aging converts every order.
+  v.payments = PaymentsOf(row, as_of);
+  return v;
 }
 
 absl::StatusOr<OrderBalancePage> BalancesQueries::OrdersOfCustomer(absl::string_view customer_id,
@@ -119,8 +163,6 @@ absl::StatusOr<OrderBalancePage> BalancesQueries::OrdersUnder(absl::string_view 
   // Tokens split on 0x00, which the prefix ends with.
   const std::string fingerprint = absl::StrCat(absl::CHexEscape(prefix), "@", DayString(as_of));
   CRM_ASSIGN_OR_RETURN(std::string last, DecodePageToken(page.page_token, kind, fingerprint));
-  // The key right after the last order returned.
-  const std::string start = last.empty() ? std::string() : absl::StrCat(prefix, last, "\x01");
   std::vector<std::string> ids;
   CRM_RETURN_IF_ERROR(reader_->Scan(
       prefix,
@@ -128,10 +170,43 @@ absl::StatusOr<OrderBalancePage> BalancesQueries::OrdersUnder(absl::string_view 
         ids.emplace_back(k.substr(prefix.size()));
         return ids.size() <= limit;  // one more than asked: is there a next page?
       },
-      start));
+      After(prefix, last)));
+  return LoadPage(std::move(ids), limit, kind, fingerprint, as_of);
+}
+
+absl::StatusOr<OrderBalancePage> BalancesQueries::OrdersOfReps(const RepSet& reps,
+                                                               absl::CivilDay as_of,
+                                                               const PageRequest& page) const {
+  constexpr absl::string_view kind = "reps_orders";
+  CRM_ASSIGN_OR_RETURN(const size_t limit, EffectivePageSize(page.page_size));
+  const std::string fingerprint = absl::StrCat(reps.name, "@", DayString(as_of));
+  CRM_ASSIGN_OR_RETURN(std::string last, DecodePageToken(page.page_token, kind, fingerprint));
+  // The first limit + 1 ids after `last` of each rep hold the first
+  // limit + 1 of their union (an order has one rep, so there are no repeats).
+  std::vector<std::string> ids;
+  for (const std::string& rep : SortedReps(reps)) {
+    const std::string prefix = keys::RepPrefix(rep);
+    size_t taken = 0;
+    CRM_RETURN_IF_ERROR(reader_->Scan(
+        prefix,
+        [&](absl::string_view k, absl::string_view) {
+          ids.emplace_back(k.substr(prefix.size()));
+          return ++taken <= limit;
+        },
+        After(prefix, last)));
+  }
+  std::sort(ids.begin(), ids.end());
+  if (ids.size() > limit + 1) ids.resize(limit + 1);
+  return LoadPage(std::move(ids), limit, kind, fingerprint, as_of);
+}
+
+absl::StatusOr<OrderBalancePage> BalancesQueries::LoadPage(std::vector<std::string> ids,
+                                                           size_t limit, absl::string_view kind,
+                                                           absl::string_view fingerprint,
+                                                           absl::CivilDay as_of) const {
   OrderBalancePage out;
   if (ids.size() > limit) {
-    ids.pop_back();
+    ids.resize(limit);
     out.next_page_token = EncodePageToken(kind, fingerprint, ids.back());
   }
   for (const std::string& id : ids) {
@@ -148,21 +223,64 @@ absl::StatusOr<OrderBalancePage> BalancesQueries::OrdersUnder(absl::string_view 
 absl::StatusOr<std::vector<BalanceTotals>> BalancesQueries::CustomerTotals(
     absl::string_view customer_id, absl::CivilDay as_of) const {
   CRM_ASSIGN_OR_RETURN(std::string current, ResolveCustomer(*reader_, std::string(customer_id)));
-  return TotalsUnder(keys::CustomerPrefix(current), as_of);
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> ids, OrderIdsUnder(keys::CustomerPrefix(current)));
+  return TotalsOf(ids, as_of);
 }
 
 absl::StatusOr<std::vector<BalanceTotals>> BalancesQueries::RepTotals(absl::string_view rep_id,
                                                                       absl::CivilDay as_of) const {
-  return TotalsUnder(keys::RepPrefix(rep_id), as_of);
+  CRM_ASSIGN_OR_RETURN(std::vector<std::string> ids, OrderIdsUnder(keys::RepPrefix(rep_id)));
+  return TotalsOf(ids, as_of);
 }
 
-absl::StatusOr<std::vector<BalanceTotals>> BalancesQueries::TotalsUnder(
-    absl::string_view prefix, absl::CivilDay as_of) const {
+absl::StatusOr<std::vector<BalanceTotals>> BalancesQueries::RepsTotals(const RepSet& reps,
+                                                                       absl::CivilDay as_of) const {
+  std::vector<std::string> ids;
+  for (const std::string& rep : SortedReps(reps)) {
+    CRM_ASSIGN_OR_RETURN(std::vector<std::string> of_rep, OrderIdsUnder(keys::RepPrefix(rep)));
+    ids.insert(ids.end(), of_rep.begin(), of_rep.end());
+  }
+  return TotalsOf(ids, as_of);
+}
+
+absl::StatusOr<std::vector<std::string>> BalancesQueries::OrderIdsUnder(
+    absl::string_view prefix) const {
   std::vector<std::string> ids;
   CRM_RETURN_IF_ERROR(reader_->Scan(prefix, [&](absl::string_view k, absl::string_view) {
     ids.emplace_back(k.substr(prefix.size()));
     return true;
   }));
+  return ids;
+}
+
+absl::StatusOr<std::vector<std::string>> BalancesQueries::CreditedReps() const {
+  constexpr absl::string_view kRepIndex = "r";
+  std::vector<std::string> reps;
+  std::string start;
+  for (;;) {
+    std::optional<std::string> first;
+    CRM_RETURN_IF_ERROR(reader_->Scan(
+        kRepIndex,
+        [&](absl::string_view k, absl::string_view) {
+          first.emplace(k);
+          return false;
+        },
+        start));
+    if (!first.has_value()) return reps;
+    const size_t end = first->find('\0', kRepIndex.size());
+    if (end == std::string::npos) {
+      return absl::DataLossError(
+          absl::StrCat("rep index key ", absl::CHexEscape(*first), " has no order id"));
+    }
+    reps.push_back(first->substr(kRepIndex.size(), end - kRepIndex.size()));
+    // Past every "r" rep 0x00 order key of this rep, and before any longer
+    // rep id it prefixes (ids are above 0x01).
+    start = absl::StrCat(kRepIndex, reps.back(), "\x01");
+  }
+}
+
+absl::StatusOr<std::vector<BalanceTotals>> BalancesQueries::TotalsOf(
+    const std::vector<std::string>& ids, absl::CivilDay as_of) const {
   std::map<std::string, BalanceTotals> by_currency;
   for (const std::string& id : ids) {
     const std::string key = keys::Order(id);
@@ -182,45 +300,68 @@ absl::StatusOr<std::vector<BalanceTotals>> BalancesQueries::TotalsUnder(
 }
 
 absl::StatusOr<AgingPage> BalancesQueries::AgingByCustomer(absl::CivilDay as_of,
-                                                           const PageRequest& page) const {
-  return AgingBy(/*by_rep=*/false, as_of, page);
+                                                           const PageRequest& page,
+                                                           const RepSet* reps) const {
+  return AgingBy(/*by_rep=*/false, as_of, page, reps);
 }
 
-absl::StatusOr<AgingPage> BalancesQueries::AgingByRep(absl::CivilDay as_of,
-                                                      const PageRequest& page) const {
-  return AgingBy(/*by_rep=*/true, as_of, page);
+absl::StatusOr<AgingPage> BalancesQueries::AgingByRep(absl::CivilDay as_of, const PageRequest& page,
+                                                      const RepSet* reps) const {
+  return AgingBy(/*by_rep=*/true, as_of, page, reps);
 }
 
 absl::StatusOr<AgingPage> BalancesQueries::AgingBy(bool by_rep, absl::CivilDay as_of,
-                                                   const PageRequest& page) const {
+                                                   const PageRequest& page,
+                                                   const RepSet* reps) const {
   CRM_ASSIGN_OR_RETURN(const size_t limit, EffectivePageSize(page.page_size));
   const absl::string_view kind = by_rep ? "aging_by_rep" : "aging_by_customer";
-  const std::string fingerprint = DayString(as_of);
+  // Unfiltered tokens keep their old fingerprint, so a page token handed
+  // out before filters existed still resumes.
+  const std::string fingerprint =
+      reps == nullptr ? DayString(as_of) : absl::StrCat(DayString(as_of), "|", reps->name);
   CRM_ASSIGN_OR_RETURN(std::string last, DecodePageToken(page.page_token, kind, fingerprint));
 
   // Keyed group 0x00 currency, so the order is by group, then currency.
   std::map<std::string, AgingRow> rows;
-  absl::Status inner;
-  CRM_RETURN_IF_ERROR(
-      reader_->Scan(keys::kOrderPrefix, [&](absl::string_view k, absl::string_view value) {
-        absl::StatusOr<views::OrderRow> row = ParseOrderRow(value, k);
-        if (!row.ok()) {
-          inner = row.status();
-          return false;
+  auto add = [&](absl::string_view k, absl::string_view value) -> absl::Status {
+    CRM_ASSIGN_OR_RETURN(views::OrderRow row, ParseOrderRow(value, k));
+    if (!LiveOn(row, as_of)) return absl::OkStatus();
+    const std::string& group = by_rep ? row.rep_id() : row.customer_id();
+    std::string key = absl::StrCat(group, absl::string_view("\0", 1), row.currency_code());
+    if (!last.empty() && key <= last) return absl::OkStatus();
+    const OrderBalanceView v = ViewOf(row, as_of);
+    if (v.outstanding <= 0) return absl::OkStatus();
+    AgingRow& out = rows[std::move(key)];
+    out.group_id = group;
+    out.currency_code = row.currency_code();
+    return AddToAging(v, out.aging);
+  };
+  if (reps == nullptr) {
+    absl::Status inner;
+    CRM_RETURN_IF_ERROR(
+        reader_->Scan(keys::kOrderPrefix, [&](absl::string_view k, absl::string_view value) {
+          inner = add(k, value);
+          return inner.ok();
+        }));
+    CRM_RETURN_IF_ERROR(inner);
+  } else {
+    // Only the reps' orders, through the rep index: a rep's or a team's
+    // aging costs their orders, not the company's.
+    for (const std::string& rep : SortedReps(*reps)) {
+      CRM_ASSIGN_OR_RETURN(std::vector<std::string> ids, OrderIdsUnder(keys::RepPrefix(rep)));
+      std::vector<std::string> order_keys;
+      order_keys.reserve(ids.size());
+      for (const std::string& id : ids) order_keys.push_back(keys::Order(id));
+      CRM_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> values,
+                           reader_->MultiGet(order_keys));
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (!values[i].has_value()) {
+          return absl::DataLossError(absl::StrCat("balances index names missing order ", ids[i]));
         }
-        if (!LiveOn(*row, as_of)) return true;
-        const std::string& group = by_rep ? row->rep_id() : row->customer_id();
-        std::string key = absl::StrCat(group, absl::string_view("\0", 1), row->currency_code());
-        if (!last.empty() && key <= last) return true;
-        const OrderBalanceView v = ViewOf(*row, as_of);
-        if (v.outstanding <= 0) return true;
-        AgingRow& out = rows[std::move(key)];
-        out.group_id = group;
-        out.currency_code = row->currency_code();
-        inner = AddToAging(v, out.aging);
-        return inner.ok();
-      }));
-  CRM_RETURN_IF_ERROR(inner);
+        CRM_RETURN_IF_ERROR(add(order_keys[i], *values[i]));
+      }
+    }
+  }
 
   AgingPage page_out;
   for (auto it = rows.begin(); it != rows.end(); ++it) {

@@ -46,6 +46,27 @@ struct InstalmentBalanceView {
   int64_t days_overdue = 0;  // 0 unless overdue
 };
 
+struct ReversalView {
+  int64_t amount = 0;
+  absl::CivilDay reversed_on;
+  std::string reason;  // empty in a view built before version 2
+};
+
+// A payment received on or before the as-of date, with the reversals made on
+// or before it.
+struct PaymentView {
+  std::string payment_id;
+  int32_t instalment_number = 0;  // 0: not tied to an instalment
+  int64_t amount = 0;
+  absl::CivilDay paid_on;
+  std::string rep_id;
+  int64_t reversed = 0;  // the sum of `reversals`, 0..amount
+  std::vector<ReversalView> reversals;
+
+  // What still counts: what a further reversal may take back at most.
+  int64_t Remaining() const { return amount - reversed; }
+};
+
 struct OrderBalanceView {
   std::string order_id;
   std::string contract_number;
@@ -63,6 +84,7 @@ struct OrderBalanceView {
   int64_t overpaid = 0;     // >= 0: paid beyond the amount
   PaymentStatus status = PaymentStatus::kUnpaid;
   std::vector<InstalmentBalanceView> instalments;
+  std::vector<PaymentView> payments;  // in the order recorded
 };
 
 struct OrderBalancePage {
@@ -94,6 +116,14 @@ struct AgingPage {
   std::string next_page_token;
 };
 
+// The reps a query is limited to, e.g. a team's. `name` stands for the set
+// in page tokens ("team:t1"), so a token is refused when replayed for
+// another set; it must not contain 0x00.
+struct RepSet {
+  std::string name;
+  std::vector<std::string> rep_ids;  // any order, repeats allowed
+};
+
 class BalancesQueries {
  public:
   // `reader` is a reader of the "balances" projection; not owned, must
@@ -111,6 +141,10 @@ class BalancesQueries {
                                                     const PageRequest& page) const;
   absl::StatusOr<OrderBalancePage> OrdersOfRep(absl::string_view rep_id, absl::CivilDay as_of,
                                                const PageRequest& page) const;
+  // Orders credited to any rep of `reps`, by order id; as OrdersOfRep. A
+  // page costs a range scan per rep of the set, never a scan of all orders.
+  absl::StatusOr<OrderBalancePage> OrdersOfReps(const RepSet& reps, absl::CivilDay as_of,
+                                                const PageRequest& page) const;
 
   // Totals per currency (sorted by code) of the receivables of a customer or
   // rep; empty when it has none.
@@ -118,19 +152,34 @@ class BalancesQueries {
                                                             absl::CivilDay as_of) const;
   absl::StatusOr<std::vector<BalanceTotals>> RepTotals(absl::string_view rep_id,
                                                        absl::CivilDay as_of) const;
+  absl::StatusOr<std::vector<BalanceTotals>> RepsTotals(const RepSet& reps,
+                                                        absl::CivilDay as_of) const;
 
   // Receivables aging of every customer / rep with something outstanding.
-  // Reads every order: a report, not a per-request lookup.
-  absl::StatusOr<AgingPage> AgingByCustomer(absl::CivilDay as_of, const PageRequest& page) const;
-  absl::StatusOr<AgingPage> AgingByRep(absl::CivilDay as_of, const PageRequest& page) const;
+  // Without `reps`, reads every order: a report, not a per-request lookup.
+  // With `reps`, only the orders credited to them count (and only those are
+  // read); grouped by customer, the rows are those orders' customers.
+  absl::StatusOr<AgingPage> AgingByCustomer(absl::CivilDay as_of, const PageRequest& page,
+                                            const RepSet* reps = nullptr) const;
+  absl::StatusOr<AgingPage> AgingByRep(absl::CivilDay as_of, const PageRequest& page,
+                                       const RepSet* reps = nullptr) const;
+
+  // Every rep credited with an order in the view, sorted: one seek per rep,
+  // not a scan of the orders. For resolving a team to the reps of its
+  // orders.
+  absl::StatusOr<std::vector<std::string>> CreditedReps() const;
 
  private:
   absl::StatusOr<OrderBalancePage> OrdersUnder(absl::string_view kind, absl::string_view prefix,
                                                absl::CivilDay as_of, const PageRequest& page) const;
-  absl::StatusOr<std::vector<BalanceTotals>> TotalsUnder(absl::string_view prefix,
-                                                         absl::CivilDay as_of) const;
-  absl::StatusOr<AgingPage> AgingBy(bool by_rep, absl::CivilDay as_of,
-                                    const PageRequest& page) const;
+  absl::StatusOr<OrderBalancePage> LoadPage(std::vector<std::string> ids, size_t limit,
+                                            absl::string_view kind, absl::string_view fingerprint,
+                                            absl::CivilDay as_of) const;
+  absl::StatusOr<std::vector<BalanceTotals>> TotalsOf(const std::vector<std::string>& order_ids,
+                                                      absl::CivilDay as_of) const;
+  absl::StatusOr<std::vector<std::string>> OrderIdsUnder(absl::string_view prefix) const;
+  absl::StatusOr<AgingPage> AgingBy(bool by_rep, absl::CivilDay as_of, const PageRequest& page,
+                                    const RepSet* reps) const;
 
   const ViewReader* reader_;
 };

@@ -1,6 +1,7 @@
 // `crmctl order`, `payment`, `balances` and `aging` against a real crmd
 // (CrmServer on 127.0.0.1:0): what a sales person or finance clerk types,
-// what crmd then holds, and clear failures.
+// what crmd then holds, and clear failures. Reps r1 (team t-south) and r2
+// (t-south-gz, below t-south) come from CreateOrg().
 //
 // Customer c1 (恒达贸易有限公司) is r1's, c3 (美达电器) r2's; product p-crm
 // lists at 5,000.00 CNY. Most orders are 2 x p-crm = 10,000.00, due 4,000.00
@@ -303,9 +304,134 @@ TEST_F(CrmctlOrderTest, AgingPutsEachOverdueInstalmentInItsBucket) {
   CliRun rep = Crmctl("aging", "key-rep1");
   EXPECT_EQ(rep.code, 3) << rep.out;
   EXPECT_THAT(rep.out, HasSubstr("PERMISSION_DENIED"));
-  CliRun filtered = Crmctl("aging --rep=r1");
-  EXPECT_EQ(filtered.code, 2) << filtered.out;
-  EXPECT_THAT(filtered.out, HasSubstr("balances --rep=R"));
+}
+
+TEST_F(CrmctlOrderTest, AgingOfARepOrATeamShowsOnlyTheirOrders) {
+  PlaceAndApprove("o1", "c1");                        // r1, team t-south
+  const uint64_t last = PlaceAndApprove("o3", "c3");  // r2, team t-south-gz
+  const std::string when = absl::StrCat(" --as-of=2030-05-10 --min-position=", last);
+
+  // A rep reads its own aging, not another rep's.
+  CliRun mine = Crmctl("aging --rep=r1 --json" + when, "key-rep1");
+  ASSERT_EQ(mine.code, 0) << mine.out;
+  std::vector<v1::AgingRow> rows = JsonLines<v1::AgingRow>(mine.out);
+  ASSERT_EQ(rows.size(), 1u) << mine.out;
+  EXPECT_EQ(rows[0].customer_id(), "c1");
+  EXPECT_EQ(rows[0].total().minor_units(), 1000000);
+  CliRun table = Crmctl("aging --rep=r1" + when, "key-rep1");
+  ASSERT_EQ(table.code, 0) << table.out;
+  EXPECT_THAT(table.out,
+              HasSubstr("receivables aging as of 2030-05-10, by customer, of rep r1: 1 rows"));
+  CliRun theirs = Crmctl("aging --rep=r2" + when, "key-rep1");
+  EXPECT_EQ(theirs.code, 3) << theirs.out;
+  EXPECT_THAT(theirs.out, HasSubstr("PERMISSION_DENIED"));
+  EXPECT_THAT(theirs.out, HasSubstr("rep_id"));
+
+  // A manager reads the team's, its sub-team's reps included.
+  CliRun team = Crmctl("aging --by=rep --team=t-south --json" + when, "key-manager-south");
+  ASSERT_EQ(team.code, 0) << team.out;
+  rows = JsonLines<v1::AgingRow>(team.out);
+  ASSERT_EQ(rows.size(), 2u) << team.out;
+  EXPECT_EQ(rows[0].rep_id(), "r1");
+  EXPECT_EQ(rows[1].rep_id(), "r2");
+  CliRun north = Crmctl("aging --team=t-south" + when, "key-manager-north");
+  EXPECT_EQ(north.code, 3) << north.out;
+  EXPECT_THAT(north.out, HasSubstr("team_id"));
+
+  CliRun both = Crmctl("aging --rep=r1 --team=t-south");
+  EXPECT_EQ(both.code, 2) << both.out;
+  EXPECT_THAT(both.out, HasSubstr("at most one of --rep=R, --team=T"));
+}
+
+TEST_F(CrmctlOrderTest, BalancesOfATeamListItsRepsOrdersAndTheirTotals) {
+  PlaceAndApprove("o1", "c1");
+  const uint64_t last = PlaceAndApprove("o3", "c3");
+  CliRun team =
+      Crmctl(absl::StrCat("balances --team=t-south --as-of=2030-05-10 --min-position=", last),
+             "key-manager-south");
+  ASSERT_EQ(team.code, 0) << team.out;
+  EXPECT_THAT(team.out, HasSubstr("team t-south (with its sub-teams) as of 2030-05-10: 2 orders"));
+  EXPECT_THAT(team.out, HasSubstr("total CNY: 2 orders, amount 20,000.00, paid 0.00, "
+                                  "outstanding 20,000.00"));
+  CliRun north = Crmctl("balances --team=t-south", "key-manager-north");
+  EXPECT_EQ(north.code, 3) << north.out;
+  EXPECT_THAT(north.out, HasSubstr("PERMISSION_DENIED"));
+}
+
+TEST_F(CrmctlOrderTest, ReversingAPaymentWithoutAnAmountTakesBackAllThatRemains) {
+  const uint64_t approved = PlaceAndApprove("o1", "c1");
+  CliRun pay =
+      Crmctl(absl::StrCat("payment record o1 --amount=3,000.00 --paid-on=2026-03-20 "
+                          "--instalment=1 --id=pay1 --min-position=",
+                          approved));
+  ASSERT_EQ(pay.code, 0) << pay.out;
+  const std::string reverse = "payment reverse o1 pay1 --reason=退票 --min-position=";
+
+  // Part of it first, checked against what the payment holds.
+  CliRun too_much = Crmctl(absl::StrCat(reverse, PositionOf(pay), " --amount=3,000.01"));
+  EXPECT_EQ(too_much.code, 2) << too_much.out;
+  EXPECT_THAT(too_much.out, HasSubstr("more than what remains of payment pay1, 3,000.00 CNY"));
+  CliRun part = Crmctl(absl::StrCat(reverse, PositionOf(pay), " --amount=1,000"));
+  ASSERT_EQ(part.code, 0) << part.out;
+  EXPECT_THAT(part.out, HasSubstr("1,000.00 CNY of payment pay1 on order o1 reversed; position"));
+
+  // Then the rest, read from the order's balance.
+  CliRun rest = Crmctl(absl::StrCat(reverse, PositionOf(part)), "key-manager-south");
+  ASSERT_EQ(rest.code, 0) << rest.out;
+  EXPECT_THAT(rest.out, HasSubstr("2,000.00 CNY of payment pay1 on order o1 reversed (all that "
+                                  "remained)"));
+  const v1::OrderBalance balance = Balance("o1", "2030-01-01", PositionOf(rest));
+  EXPECT_EQ(balance.paid().minor_units(), 0);
+  EXPECT_EQ(balance.outstanding().minor_units(), 1000000);
+  ASSERT_EQ(balance.payments_size(), 1);
+  EXPECT_TRUE(balance.payments(0).reversed());
+  EXPECT_EQ(balance.payments(0).reversed_amount().minor_units(), 300000);
+  ASSERT_EQ(balance.payments(0).reversals_size(), 2);
+  EXPECT_EQ(balance.payments(0).reversals(1).reason(), "退票");
+
+  CliRun show = Crmctl(absl::StrCat("order show o1 --min-position=", PositionOf(rest)));
+  ASSERT_EQ(show.code, 0) << show.out;
+  EXPECT_THAT(show.out, HasSubstr("pay1    2026-03-20 1         3,000.00       3,000.00           "
+                                  "0.00 已冲销"));
+  EXPECT_THAT(show.out, HasSubstr("reversed 2,000.00 on "));
+
+  // Nothing is left: a further reversal is refused before crmd is asked.
+  CliRun again = Crmctl(absl::StrCat(reverse, PositionOf(rest)));
+  EXPECT_EQ(again.code, 2) << again.out;
+  EXPECT_THAT(again.out, HasSubstr("payment pay1 on order o1 is already reversed in full"));
+  EXPECT_EQ(Balance("o1", "2030-01-01", PositionOf(rest)).payments(0).reversals_size(), 2);
+}
+
+TEST_F(CrmctlOrderTest, APostDatedPaymentIsReversedInFullWithoutAnAmount) {
+  const uint64_t approved = PlaceAndApprove("o1", "c1");
+  CliRun pay =
+      Crmctl(absl::StrCat("payment record o1 --amount=4,000 --paid-on=2030-03-20 "
+                          "--method=cheque --id=cheque1 --min-position=",
+                          approved));
+  ASSERT_EQ(pay.code, 0) << pay.out;
+  CliRun bounced =
+      Crmctl(absl::StrCat("payment reverse o1 cheque1 --reason=支票退票 "
+                          "--min-position=",
+                          PositionOf(pay)));
+  ASSERT_EQ(bounced.code, 0) << bounced.out;
+  EXPECT_THAT(bounced.out, HasSubstr("4,000.00 CNY of payment cheque1 on order o1 reversed"));
+  EXPECT_EQ(Balance("o1", "2030-04-01", PositionOf(bounced)).paid().minor_units(), 0);
+}
+
+TEST_F(CrmctlOrderTest, ReversingAnUnknownPaymentExitsTwoNamingIt) {
+  const uint64_t approved = PlaceAndApprove("o1", "c1");
+  CliRun pay =
+      Crmctl(absl::StrCat("payment record o1 --amount=500 --paid-on=2026-03-20 "
+                          "--id=pay1 --min-position=",
+                          approved));
+  ASSERT_EQ(pay.code, 0) << pay.out;
+  for (const std::string amount : {"", " --amount=100"}) {
+    CliRun unknown = Crmctl(absl::StrCat(
+        "payment reverse o1 pay9 --reason=退票 --min-position=", PositionOf(pay), amount));
+    EXPECT_EQ(unknown.code, 2) << unknown.out;
+    EXPECT_THAT(unknown.out, HasSubstr("order o1 has no payment pay9 (its payments: pay1)"));
+  }
+  EXPECT_EQ(Balance("o1", "2030-01-01", PositionOf(pay)).paid().minor_units(), 50000);
 }
 
 TEST_F(CrmctlOrderTest, AManagerReversesAPaymentThenCancelsTheOrder) {
@@ -370,9 +496,9 @@ TEST_F(CrmctlOrderTest, RefusalsNameTheGrpcCodeAndCrmdsMessage) {
 
   EXPECT_EQ(Crmctl("order frobnicate o1").code, 2);
   EXPECT_EQ(Crmctl("balances").code, 2);
-  CliRun team = Crmctl("balances --team=t-south");
-  EXPECT_EQ(team.code, 2) << team.out;
-  EXPECT_THAT(team.out, HasSubstr("--team"));
+  CliRun two = Crmctl("balances --team=t-south --rep=r1");
+  EXPECT_EQ(two.code, 2) << two.out;
+  EXPECT_THAT(two.out, HasSubstr("exactly one of --customer=ID, --rep=R, --team=T"));
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/strings/str_replace.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "engine/domain/business_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/service/crm_calls.h"
@@ -478,7 +480,7 @@ TEST_F(BalancesServiceTest, AMergedDuplicatesBalancesFollowTheSurvivorsOwner) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << Describe(s);
 }
 
-TEST_F(BalancesServiceTest, CompanyWideAgingNeedsScopeAll) {
+TEST_F(BalancesServiceTest, UnfilteredCompanyWideAgingNeedsScopeAll) {
   CreateOrg();
   const uint64_t last = CustomerWithOrder(kRep1, "c1", "r1", "o1", "13800138001");
   v1::GetAgingRequest request;
@@ -496,6 +498,226 @@ TEST_F(BalancesServiceTest, CompanyWideAgingNeedsScopeAll) {
   grpc::Status s = Aging(kViewerAll, request, &aging);
   ASSERT_TRUE(s.ok()) << Describe(s);
   EXPECT_EQ(aging.rows_size(), 1);
+}
+
+TEST_F(BalancesServiceTest, AnOrderBalanceListsItsPaymentsWithTheirReversals) {
+  CustomerWithOrder(kAdmin, "c1", "r1", "o1", "13800138000");
+  Pay("o1", "pay1", 400000, Day(2026, 3, 20), 1);
+  Pay("o1", "pay2", 100000, Day(2026, 3, 21));
+  v1::ReversePaymentRequest reverse;
+  reverse.mutable_command()->set_order_id("o1");
+  reverse.mutable_command()->set_payment_id("pay1");
+  *reverse.mutable_command()->mutable_amount() = Cny(150000);
+  reverse.mutable_command()->set_reason("退票");
+  Ok(kAdmin, &Crm::ReversePayment, reverse);
+  reverse.mutable_command()->set_payment_id("pay2");
+  *reverse.mutable_command()->mutable_amount() = Cny(100000);
+  reverse.mutable_command()->set_reason("重复入账");
+  const uint64_t last = Ok(kAdmin, &Crm::ReversePayment, reverse).position();
+  const v1::Date today = engine::domain::ToDate(
+      absl::ToCivilDay(absl::Now(), engine::domain::DefaultBusinessTimeZone()));
+
+  v1::OrderBalance o = OrderAsOf("o1", Day(2030, 1, 1), last);
+  ASSERT_EQ(o.payments_size(), 2) << o.ShortDebugString();
+  const v1::PaymentBalance& pay1 = o.payments(0);
+  EXPECT_EQ(pay1.payment_id(), "pay1");
+  EXPECT_EQ(pay1.instalment_number(), 1);
+  EXPECT_EQ(pay1.amount().minor_units(), 400000);
+  EXPECT_EQ(pay1.amount().currency_code(), "CNY");
+  EXPECT_EQ(pay1.paid_on().day(), 20);
+  EXPECT_EQ(pay1.rep_id(), "r1");
+  EXPECT_EQ(pay1.reversed_amount().minor_units(), 150000);
+  EXPECT_EQ(pay1.remaining().minor_units(), 250000);
+  EXPECT_FALSE(pay1.reversed()) << "partly reversed is not reversed";
+  ASSERT_EQ(pay1.reversals_size(), 1);
+  EXPECT_EQ(pay1.reversals(0).amount().minor_units(), 150000);
+  EXPECT_EQ(pay1.reversals(0).reason(), "退票");
+  EXPECT_EQ(pay1.reversals(0).reversed_on().ShortDebugString(), today.ShortDebugString());
+  const v1::PaymentBalance& pay2 = o.payments(1);
+  EXPECT_EQ(pay2.payment_id(), "pay2");
+  EXPECT_EQ(pay2.instalment_number(), 0);
+  EXPECT_TRUE(pay2.reversed());
+  EXPECT_EQ(pay2.remaining().minor_units(), 0);
+  EXPECT_EQ(pay2.reversals(0).reason(), "重复入账");
+  EXPECT_EQ(o.paid().minor_units(), pay1.remaining().minor_units());
+
+  // On the first payment's day only it had arrived, and nothing was reversed.
+  v1::OrderBalance then = OrderAsOf("o1", Day(2026, 3, 20), last);
+  ASSERT_EQ(then.payments_size(), 1);
+  EXPECT_EQ(then.payments(0).remaining().minor_units(), 400000);
+  EXPECT_EQ(then.payments(0).reversals_size(), 0);
+}
+
+TEST_F(BalancesServiceTest, ATeamsBalancesCoverItsRepsAndItsSubTeamsReps) {
+  CreateOrg();
+  CustomerWithOrder(kRep1, "c1", "r1", "o1", "13800138001");  // t-south
+  CustomerWithOrder(kRep2, "c2", "r2", "o2", "13800138002");  // t-south-gz, below t-south
+  const uint64_t last = CustomerWithOrder(kAdmin, "c3", "r3", "o3", "13800138003");  // t-north
+  auto list = [&](const char* who, const std::string& team, std::vector<std::string>* ids) {
+    v1::ListOrderBalancesRequest request;
+    request.set_team_id(team);
+    request.set_min_position(last);
+    request.set_page_size(1);  // pages across the team's reps
+    for (int pages = 0; pages < 10; ++pages) {
+      v1::ListOrderBalancesResponse page;
+      grpc::Status s = List(who, request, &page);
+      if (!s.ok()) return s;
+      for (const v1::OrderBalance& o : page.orders()) ids->push_back(o.order_id());
+      if (page.next_page_token().empty()) break;
+      request.set_page_token(page.next_page_token());
+    }
+    return grpc::Status::OK;
+  };
+  std::vector<std::string> south;
+  grpc::Status s = list(kManagerSouth, "t-south", &south);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_THAT(south, ElementsAre("o1", "o2"));
+  std::vector<std::string> gz;
+  s = list(kManagerSouth, "t-south-gz", &gz);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_THAT(gz, ElementsAre("o2"));
+  std::vector<std::string> north;
+  s = list(kViewerAll, "t-north", &north);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_THAT(north, ElementsAre("o3"));
+  std::vector<std::string> unknown;
+  s = list(kAdmin, "t-nowhere", &unknown);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  EXPECT_TRUE(unknown.empty());
+
+  v1::GetBalanceTotalsRequest totals;
+  totals.set_team_id("t-south");
+  *totals.mutable_as_of() = Day(2030, 5, 15);
+  totals.set_min_position(last);
+  v1::GetBalanceTotalsResponse sums;
+  auto context = As(kManagerSouth);
+  s = balances_->GetBalanceTotals(context.get(), totals, &sums);
+  ASSERT_TRUE(s.ok()) << Describe(s);
+  ASSERT_EQ(sums.totals_size(), 1);
+  EXPECT_EQ(sums.totals(0).orders(), 2);
+  EXPECT_EQ(sums.totals(0).outstanding().minor_units(), 2000000);
+}
+
+TEST_F(BalancesServiceTest, ATeamOutsideTheScopeIsDeniedNamingTeamId) {
+  CreateOrg();
+  const uint64_t last = CustomerWithOrder(kRep2, "c2", "r2", "o2", "13800138002");
+  v1::ListOrderBalancesRequest request;
+  request.set_min_position(last);
+  for (const auto& [who, team] : std::vector<std::pair<const char*, std::string>>{
+           {kManagerNorth, "t-south"},
+           {kManagerNorth, "t-south-gz"},
+           {kManagerSouth, "t-north"},
+           {kRep2, "t-south-gz"},
+       }) {
+    request.set_team_id(team);
+    v1::ListOrderBalancesResponse out;
+    grpc::Status s = List(who, request, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << who << " " << Describe(s);
+    EXPECT_THAT(s.error_message(), HasSubstr("team_id")) << who;
+    EXPECT_EQ(out.orders_size(), 0);
+  }
+}
+
+TEST_F(BalancesServiceTest, AgingFilteredByRepOrTeamCountsOnlyTheirOrders) {
+  CreateOrg();
+  CustomerWithOrder(kRep1, "c1", "r1", "o1", "13800138001");
+  CustomerWithOrder(kRep2, "c2", "r2", "o2", "13800138002");
+  const uint64_t last = CustomerWithOrder(kAdmin, "c3", "r3", "o3", "13800138003");
+  auto aging = [&](const char* who, v1::AgingGrouping by, const std::string& rep,
+                   const std::string& team, std::vector<std::string>* ids) {
+    v1::GetAgingRequest request;
+    request.set_group_by(by);
+    request.set_rep_id(rep);
+    request.set_team_id(team);
+    *request.mutable_as_of() = Day(2030, 5, 15);
+    request.set_min_position(last);
+    v1::GetAgingResponse out;
+    grpc::Status s = Aging(who, request, &out);
+    for (const v1::AgingRow& r : out.rows()) {
+      ids->push_back(by == v1::AGING_GROUPING_REP ? r.rep_id() : r.customer_id());
+      EXPECT_EQ(r.total().minor_units(), 1000000);
+    }
+    return s;
+  };
+  struct Case {
+    const char* who;
+    v1::AgingGrouping by;
+    std::string rep, team;
+    std::vector<std::string> want;
+  };
+  const v1::AgingGrouping kCustomer = v1::AGING_GROUPING_CUSTOMER;
+  const v1::AgingGrouping kRep = v1::AGING_GROUPING_REP;
+  for (const Case& c : std::vector<Case>{
+           {kRep1, kCustomer, "r1", "", {"c1"}},
+           {kRep1, kRep, "r1", "", {"r1"}},
+           {kManagerSouth, kRep, "r2", "", {"r2"}},
+           {kManagerSouth, kRep, "", "t-south", {"r1", "r2"}},
+           {kManagerSouth, kCustomer, "", "t-south-gz", {"c2"}},
+           {kViewerAll, kCustomer, "", "t-north", {"c3"}},
+           {kAdmin, kRep, "r9", "", {}},
+       }) {
+    std::vector<std::string> ids;
+    grpc::Status s = aging(c.who, c.by, c.rep, c.team, &ids);
+    ASSERT_TRUE(s.ok()) << c.who << " " << c.rep << c.team << ": " << Describe(s);
+    EXPECT_EQ(ids, c.want) << c.who << " " << c.rep << c.team;
+  }
+}
+
+TEST_F(BalancesServiceTest, ARepAskingForAnotherRepsOrTeamsAgingIsDeniedNamingTheField) {
+  CreateOrg();
+  const uint64_t last = CustomerWithOrder(kRep2, "c2", "r2", "o2", "13800138002");
+  struct Case {
+    const char* who;
+    std::string rep, team, field;
+  };
+  for (const Case& c : std::vector<Case>{
+           {kRep1, "r2", "", "rep_id"},
+           {kManagerNorth, "r2", "", "rep_id"},
+           {kRep1, "", "t-south", "team_id"},
+           {kManagerNorth, "", "t-south-gz", "team_id"},
+       }) {
+    v1::GetAgingRequest request;
+    request.set_group_by(v1::AGING_GROUPING_CUSTOMER);
+    request.set_rep_id(c.rep);
+    request.set_team_id(c.team);
+    request.set_min_position(last);
+    v1::GetAgingResponse out;
+    grpc::Status s = Aging(c.who, request, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << c.who << Describe(s);
+    EXPECT_THAT(s.error_message(), HasSubstr(c.field)) << c.who;
+    EXPECT_EQ(out.rows_size(), 0);
+  }
+}
+
+TEST_F(BalancesServiceTest, MalformedTeamAndRepFiltersAreInvalidArgumentNamingTheField) {
+  struct Case {
+    grpc::Status status;
+    std::string field;
+  };
+  std::vector<Case> cases;
+  v1::ListOrderBalancesResponse listed;
+  v1::ListOrderBalancesRequest bad_team;
+  bad_team.set_team_id("t 1");
+  cases.push_back({List(kAdmin, bad_team, &listed), "team_id"});
+  v1::ListOrderBalancesRequest two;
+  two.set_rep_id("r1");
+  two.set_team_id("t-south");
+  cases.push_back({List(kAdmin, two, &listed), "customer_id, rep_id, team_id"});
+  v1::GetAgingResponse aging;
+  v1::GetAgingRequest both;
+  both.set_group_by(v1::AGING_GROUPING_REP);
+  both.set_rep_id("r1");
+  both.set_team_id("t-south");
+  cases.push_back({Aging(kAdmin, both, &aging), "rep_id, team_id"});
+  v1::GetAgingRequest bad_rep;
+  bad_rep.set_group_by(v1::AGING_GROUPING_REP);
+  bad_rep.set_rep_id("r/1");
+  cases.push_back({Aging(kAdmin, bad_rep, &aging), "rep_id"});
+  for (const Case& c : cases) {
+    EXPECT_EQ(c.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.field << ": " << Describe(c.status);
+    EXPECT_THAT(c.status.error_message(), HasSubstr(c.field));
+  }
 }
 
 TEST_F(BalancesServiceTest, AMinPositionBeyondTheLogIsDeadlineExceeded) {

@@ -2,18 +2,26 @@
 // sequence of commands run through the real CommandHandler: partial and tied
 // payments, a dated reversal, an overpayment, an amendment before shipment,
 // a cancellation after a reversed payment, a merged customer, a second
-// currency, and an order signed after the as-of date.
+// currency, and an order signed after the as-of date; the payments each
+// order lists, and that they survive a rebuild and a version change.
 #include "projections/balances/balances_projection.h"
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "engine/status_macros.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "projections/balances/balances_keys.h"
 #include "projections/balances/balances_queries.h"
+#include "projections/balances/order_row.h"
+#include "projections/balances/order_row.pb.h"
 #include "tests/projections/balances/handler_fixture.h"
 #include "tests/support/status_matchers.h"
 
@@ -54,6 +62,27 @@ T Value(absl::StatusOr<T> result) {
   }
   return *std::move(result);
 }
+
+// The balances projection as version 1 wrote its rows: reversals without
+// their reason.
+class BalancesProjectionV1 : public BalancesProjection {
+ public:
+  uint32_t version() const override { return 1; }
+  absl::Status Apply(const engine::RecordedEvent& event, ViewWriter& view) override {
+    CRM_RETURN_IF_ERROR(BalancesProjection::Apply(event, view));
+    constexpr absl::string_view kOrderStream = "order-";
+    if (!absl::StartsWith(event.stream, kOrderStream)) return absl::OkStatus();
+    const std::string key = keys::Order(event.stream.substr(kOrderStream.size()));
+    CRM_ASSIGN_OR_RETURN(std::optional<std::string> stored, view.Get(key));
+    if (!stored.has_value()) return absl::OkStatus();
+    CRM_ASSIGN_OR_RETURN(views::OrderRow row, ParseOrderRow(*stored, key));
+    for (views::PaymentRow& p : *row.mutable_payments()) {
+      for (views::ReversalRow& r : *p.mutable_reversals()) r.clear_reason();
+    }
+    view.Put(key, row.SerializeAsString());
+    return absl::OkStatus();
+  }
+};
 
 class BalancesProjectionTest : public testing::HandlerFixture {
  protected:
@@ -114,6 +143,29 @@ class BalancesProjectionTest : public testing::HandlerFixture {
 
     Merge("c2", "c3", testing::At(2026, 4, 1));
     Sync(kBalancesProjectionName);
+  }
+
+  // Waits until the active view is of `version`, no rebuild runs, and
+  // `done` holds of it.
+  template <typename Done>
+  void AwaitView(uint32_t version, Done done) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(30);
+    for (;;) {
+      CRM_ASSERT_OK_AND_ASSIGN(ProjectionStatus status, runner_->Status(kBalancesProjectionName));
+      ASSERT_THAT(status.error, crm::testing::IsOk());
+      if (status.version == version && !status.rebuilding && done()) return;
+      ASSERT_LT(absl::Now(), deadline) << "the view was not rebuilt in time";
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+  }
+
+  // o1's third payment's reversal reason as the active view has it.
+  std::string ReasonOfO1P3() {
+    auto reader = Reader();
+    absl::StatusOr<OrderBalanceView> o1 =
+        BalancesQueries(reader.get()).Order("o1", Day(2026, 4, 15));
+    if (!o1.ok() || o1->payments.size() != 3 || o1->payments[2].reversals.empty()) return "?";
+    return o1->payments[2].reversals[0].reason;
   }
 
   std::unique_ptr<ViewReader> Reader() {
@@ -299,6 +351,194 @@ TEST_F(BalancesProjectionTest, OrdersOfRepPageThroughEveryOrderOnce) {
     req.page_token = page.next_page_token;
   }
   EXPECT_THAT(ids, ElementsAre("o1", "o4", "o5", "o6"));
+}
+
+TEST_F(BalancesProjectionTest, OrderListsItsPaymentsWithInstalmentDateAndPartialReversal) {
+  Script();
+  auto reader = Reader();
+  BalancesQueries q(reader.get());
+  CRM_ASSERT_OK_AND_ASSIGN(OrderBalanceView o1, q.Order("o1", Day(2026, 4, 15)));
+  ASSERT_EQ(o1.payments.size(), 3u);
+  const PaymentView& p1 = o1.payments[0];
+  EXPECT_EQ(p1.payment_id, "p1");
+  EXPECT_EQ(p1.instalment_number, 1);
+  EXPECT_EQ(p1.amount, 1000000);
+  EXPECT_EQ(p1.paid_on, Day(2026, 1, 20));
+  EXPECT_EQ(p1.rep_id, "rep-zhang");
+  EXPECT_EQ(p1.reversed, 0);
+  EXPECT_TRUE(p1.reversals.empty());
+  EXPECT_EQ(o1.payments[1].payment_id, "p2");
+  EXPECT_EQ(o1.payments[1].instalment_number, 0) << "p2 was not tied to an instalment";
+  // p3: 3,000.00, 2,000.00 of it reversed on 03-10.
+  const PaymentView& p3 = o1.payments[2];
+  EXPECT_EQ(p3.payment_id, "p3");
+  EXPECT_EQ(p3.amount, 300000);
+  EXPECT_EQ(p3.reversed, 200000);
+  EXPECT_EQ(p3.Remaining(), 100000);
+  ASSERT_EQ(p3.reversals.size(), 1u);
+  EXPECT_EQ(p3.reversals[0].amount, 200000);
+  EXPECT_EQ(p3.reversals[0].reversed_on, Day(2026, 3, 10));
+  EXPECT_EQ(p3.reversals[0].reason, "transfer bounced");
+  // The listed payments add up to what the balance counts as paid.
+  int64_t remaining = 0;
+  for (const PaymentView& p : o1.payments) remaining += p.Remaining();
+  EXPECT_EQ(remaining, o1.paid);
+}
+
+TEST_F(BalancesProjectionTest, PaymentsAndReversalsAfterTheAsOfDateAreNotListed) {
+  Script();
+  auto reader = Reader();
+  BalancesQueries q(reader.get());
+  CRM_ASSERT_OK_AND_ASSIGN(OrderBalanceView feb, q.Order("o1", Day(2026, 2, 15)));
+  ASSERT_EQ(feb.payments.size(), 2u);
+  EXPECT_EQ(feb.payments[0].payment_id, "p1");
+  EXPECT_EQ(feb.payments[1].payment_id, "p2");
+  CRM_ASSERT_OK_AND_ASSIGN(OrderBalanceView before, q.Order("o1", Day(2026, 3, 9)));
+  ASSERT_EQ(before.payments.size(), 3u);
+  EXPECT_EQ(before.payments[2].reversed, 0) << "reversed on 03-10";
+  EXPECT_TRUE(before.payments[2].reversals.empty());
+}
+
+TEST_F(BalancesProjectionTest, AFullyReversedPaymentOfACancelledOrderIsStillListed) {
+  Script();
+  auto reader = Reader();
+  BalancesQueries q(reader.get());
+  CRM_ASSERT_OK_AND_ASSIGN(OrderBalanceView live, q.Order("o5", Day(2026, 2, 20)));
+  ASSERT_EQ(live.payments.size(), 1u);
+  EXPECT_EQ(live.payments[0].Remaining(), 200000);
+  CRM_ASSERT_OK_AND_ASSIGN(OrderBalanceView gone, q.Order("o5", Day(2026, 3, 1)));
+  EXPECT_TRUE(gone.cancelled);
+  ASSERT_EQ(gone.payments.size(), 1u);
+  EXPECT_EQ(gone.payments[0].payment_id, "p1");
+  EXPECT_EQ(gone.payments[0].reversed, 200000);
+  EXPECT_EQ(gone.payments[0].Remaining(), 0);
+  ASSERT_EQ(gone.payments[0].reversals.size(), 1u);
+  EXPECT_EQ(gone.payments[0].reversals[0].reversed_on, Day(2026, 2, 25));
+  EXPECT_EQ(gone.payments[0].reversals[0].reason, "transfer bounced");
+}
+
+TEST_F(BalancesProjectionTest, OrdersOfASetOfRepsPageThroughTheirOrdersOnceByOrderId) {
+  Script();
+  auto reader = Reader();
+  BalancesQueries q(reader.get());
+  const RepSet both{"team:t1", {"rep-zhang", "rep-li", "rep-zhang", "rep-nobody"}};
+  PageRequest req;
+  req.page_size = 2;
+  std::vector<std::string> ids;
+  int pages = 0;
+  for (; pages < 10; ++pages) {
+    CRM_ASSERT_OK_AND_ASSIGN(OrderBalancePage page, q.OrdersOfReps(both, Day(2026, 4, 15), req));
+    EXPECT_LE(page.orders.size(), 2u);
+    for (const OrderBalanceView& o : page.orders) ids.push_back(o.order_id);
+    if (page.next_page_token.empty()) break;
+    req.page_token = page.next_page_token;
+  }
+  EXPECT_THAT(ids, ElementsAre("o1", "o2", "o3", "o4", "o5", "o6"));
+  EXPECT_EQ(pages, 2);
+  // Listed orders carry their payments, as Order() does.
+  CRM_ASSERT_OK_AND_ASSIGN(OrderBalancePage li,
+                           q.OrdersOfReps(RepSet{"team:t2", {"rep-li"}}, Day(2026, 4, 15), {}));
+  ASSERT_EQ(li.orders.size(), 2u);
+  EXPECT_EQ(li.orders[0].order_id, "o2");
+  ASSERT_EQ(li.orders[0].payments.size(), 1u);
+  EXPECT_EQ(li.orders[0].payments[0].amount, 1500000);
+  // A token is tied to its set of reps.
+  PageRequest first;
+  first.page_size = 1;
+  CRM_ASSERT_OK_AND_ASSIGN(OrderBalancePage one, q.OrdersOfReps(both, Day(2026, 4, 15), first));
+  first.page_token = one.next_page_token;
+  EXPECT_THAT(q.OrdersOfReps(RepSet{"team:t2", {"rep-li"}}, Day(2026, 4, 15), first),
+              StatusIs(absl::StatusCode::kInvalidArgument, "page_token"));
+  EXPECT_THAT(Value(q.OrdersOfReps(RepSet{"team:t3", {}}, Day(2026, 4, 15), {})).orders,
+              ::testing::IsEmpty());
+}
+
+TEST_F(BalancesProjectionTest, TotalsAndAgingOfASetOfRepsCountOnlyTheirOrders) {
+  Script();
+  auto reader = Reader();
+  BalancesQueries q(reader.get());
+  const RepSet both{"team:t1", {"rep-li", "rep-zhang"}};
+  EXPECT_THAT(Value(q.RepsTotals(both, Day(2026, 4, 15))),
+              ElementsAre(BalanceTotals{"CNY", 4, 6500000, 3600000, 3200000, 1800000, 300000},
+                          BalanceTotals{"USD", 1, 100000, 0, 100000, 100000, 0}));
+
+  const RepSet zhang{"rep:rep-zhang", {"rep-zhang"}};
+  CRM_ASSERT_OK_AND_ASSIGN(AgingPage all, q.AgingByCustomer(Day(2026, 4, 15), {}));
+  CRM_ASSERT_OK_AND_ASSIGN(AgingPage mine, q.AgingByCustomer(Day(2026, 4, 15), {}, &zhang));
+  ASSERT_EQ(all.rows.size(), 3u);
+  ASSERT_EQ(mine.rows.size(), 2u) << "c3's orders are rep-li's";
+  EXPECT_EQ(mine.rows[0].group_id, "c1");
+  EXPECT_EQ(mine.rows[0].aging, all.rows[0].aging);
+  EXPECT_EQ(mine.rows[1].group_id, "c4");
+  EXPECT_EQ(mine.rows[1].aging, all.rows[2].aging);
+  CRM_ASSERT_OK_AND_ASSIGN(AgingPage by_rep, q.AgingByRep(Day(2026, 4, 15), {}, &zhang));
+  ASSERT_EQ(by_rep.rows.size(), 2u);
+  EXPECT_EQ(by_rep.rows[0].group_id, "rep-zhang");
+  EXPECT_EQ(by_rep.rows[1].currency_code, "USD");
+
+  // Pages of a filtered aging resume only for the same filter.
+  PageRequest req;
+  req.page_size = 1;
+  CRM_ASSERT_OK_AND_ASSIGN(AgingPage first, q.AgingByCustomer(Day(2026, 4, 15), req, &zhang));
+  ASSERT_EQ(first.rows.size(), 1u);
+  req.page_token = first.next_page_token;
+  CRM_ASSERT_OK_AND_ASSIGN(AgingPage second, q.AgingByCustomer(Day(2026, 4, 15), req, &zhang));
+  ASSERT_EQ(second.rows.size(), 1u);
+  EXPECT_EQ(second.rows[0].group_id, "c4");
+  EXPECT_THAT(q.AgingByCustomer(Day(2026, 4, 15), req),
+              StatusIs(absl::StatusCode::kInvalidArgument, "page_token"));
+  EXPECT_THAT(q.AgingByCustomer(Day(2026, 4, 15), req, &both),
+              StatusIs(absl::StatusCode::kInvalidArgument, "page_token"));
+}
+
+TEST_F(BalancesProjectionTest, CreditedRepsNamesEveryRepWithAnOrderOnce) {
+  Script();
+  auto reader = Reader();
+  BalancesQueries q(reader.get());
+  EXPECT_THAT(Value(q.CreditedReps()), ElementsAre("rep-li", "rep-zhang"));
+}
+
+TEST_F(BalancesProjectionTest, PaymentsAreListedAgainAfterARebuild) {
+  Script();
+  // Drop o1's payments from the active view: only a rebuild from the log
+  // brings them back.
+  views::OrderRow row;
+  {
+    auto reader = Reader();
+    CRM_ASSERT_OK_AND_ASSIGN(std::optional<std::string> stored, reader->Get(keys::Order("o1")));
+    ASSERT_TRUE(stored.has_value());
+    ASSERT_TRUE(row.ParseFromString(*stored));
+  }
+  row.clear_payments();
+  CRM_ASSERT_OK(
+      runner_->TamperForTest(kBalancesProjectionName, keys::Order("o1"), row.SerializeAsString()));
+  ASSERT_EQ(ReasonOfO1P3(), "?");
+
+  CRM_ASSERT_OK(runner_->Rebuild(kBalancesProjectionName));
+  AwaitView(BalancesProjection().version(), [&] { return ReasonOfO1P3() != "?"; });
+  auto reader = Reader();
+  BalancesQueries q(reader.get());
+  CRM_ASSERT_OK_AND_ASSIGN(OrderBalanceView o1, q.Order("o1", Day(2026, 4, 15)));
+  ASSERT_EQ(o1.payments.size(), 3u);
+  EXPECT_EQ(o1.payments[0].payment_id, "p1");
+  EXPECT_EQ(o1.payments[2].reversed, 200000);
+  EXPECT_EQ(o1.payments[2].reversals[0].reason, "transfer bounced");
+  EXPECT_EQ(o1.paid, 1600000);
+}
+
+TEST_F(BalancesProjectionTest, AViewBuiltByVersionOneIsRebuiltSoReversalsGainTheirReason) {
+  std::vector<std::unique_ptr<Projection>> old;
+  old.push_back(std::make_unique<BalancesProjectionV1>());
+  StartRunner(std::move(old));
+  Script();
+  ASSERT_EQ(ReasonOfO1P3(), "") << "version 1 rows have no reason";
+
+  std::vector<std::unique_ptr<Projection>> current;
+  current.push_back(std::make_unique<BalancesProjection>());
+  StartRunner(std::move(current));
+  ASSERT_GT(BalancesProjection().version(), 1u);
+  AwaitView(BalancesProjection().version(), [] { return true; });
+  EXPECT_EQ(ReasonOfO1P3(), "transfer bounced");
 }
 
 TEST_F(BalancesProjectionTest, BadQueryInputIsInvalidArgumentNamingTheField) {

@@ -15,9 +15,11 @@
 #include "absl/time/clock.h"
 #include "crm/v1/customer_commands.pb.h"
 #include "crm/v1/order_commands.pb.h"
+#include "crm/v1/product.pb.h"
 #include "engine/domain/business_calendar.h"
 #include "engine/domain/command_handler.h"
 #include "engine/domain/money.h"
+#include "engine/domain/product_decider.h"
 #include "engine/store/event_store.h"
 #include "gtest/gtest.h"
 #include "projections/projection_runner.h"
@@ -139,6 +141,24 @@ class HandlerFixture : public ::testing::Test {
     Done(handler_->Merge(Ctx(now_us), m));
   }
 
+  // Defines every product `lines` name that is not defined yet: orders may
+  // only sell defined products.
+  void DefineProducts(const google::protobuf::RepeatedPtrField<v1::OrderLine>& lines,
+                      int64_t now_us) {
+    for (const v1::OrderLine& line : lines) {
+      absl::StatusOr<engine::domain::ProductState> product =
+          handler_->LoadProduct(line.product_id());
+      ASSERT_TRUE(product.ok()) << product.status();
+      if (product->exists) continue;
+      v1::ProductCommand c;
+      v1::DefineProduct* d = c.mutable_define();
+      d->set_product_id(line.product_id());
+      d->set_name(line.product_name());
+      *d->mutable_unit_price() = line.unit_price();
+      Done(handler_->Execute(Ctx(now_us), c));
+    }
+  }
+
   // Places and approves an order.
   void Place(const std::string& id, const std::string& customer, const std::string& rep,
              std::vector<v1::OrderLine> lines, std::vector<v1::Instalment> plan, v1::Date signed_on,
@@ -154,6 +174,7 @@ class HandlerFixture : public ::testing::Test {
     for (v1::Instalment& i : plan) *p->add_plan() = std::move(i);
     *p->mutable_signed_on() = signed_on;
     const int64_t now = At(signed_on.year(), signed_on.month(), signed_on.day());
+    DefineProducts(p->lines(), now);
     Done(handler_->Execute(Ctx(now), c));
     v1::OrderCommand a;
     a.mutable_approve()->set_order_id(id);
@@ -169,6 +190,7 @@ class HandlerFixture : public ::testing::Test {
     for (v1::OrderLine& l : lines) *a->add_lines() = std::move(l);
     for (v1::Instalment& i : plan) *a->add_plan() = std::move(i);
     a->set_reason("customer added a line");
+    DefineProducts(a->lines(), now_us);
     Done(handler_->Execute(Ctx(now_us), c));
   }
 

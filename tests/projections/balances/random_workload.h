@@ -80,6 +80,7 @@ class RandomWorkloadFixture : public HandlerFixture {
           *p->add_plan() = Due(k, amount, RandomDate(start + 30 * k), currency);
         }
         *p->mutable_signed_on() = RandomDate(start);
+        DefineProducts(p->lines(), now);
         Try(handler_->Execute(Ctx(now), c));
         v1::OrderCommand a;
         a.mutable_approve()->set_order_id(p->order_id());
