@@ -1,8 +1,13 @@
 #include "projections/history/event_summary.h"
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "engine/domain/money.h"
+#include "google/protobuf/descriptor.h"
 
 namespace crm::projections::history {
 namespace {
@@ -73,6 +78,51 @@ std::string Day(const v1::Date& d) {
 
 std::string Owner(const std::string& rep) { return rep.empty() ? "the public pool" : rep; }
 
+// A profile field's new value as a person reads it: text as is, a list
+// joined, an address or invoice block as its parts in order.
+std::string FieldText(const google::protobuf::Message& m,
+                      const google::protobuf::FieldDescriptor& f) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection& r = *m.GetReflection();
+  if (f.is_repeated()) {
+    if (f.cpp_type() != FieldDescriptor::CPPTYPE_STRING) return "(changed)";
+    std::vector<std::string> values;
+    for (int i = 0; i < r.FieldSize(m, &f); ++i) values.push_back(r.GetRepeatedString(m, &f, i));
+    return values.empty() ? "(none)" : absl::StrJoin(values, ", ");
+  }
+  if (f.cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+    const std::string v = r.GetString(m, &f);
+    return v.empty() ? "(cleared)" : v;
+  }
+  if (f.cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+    const google::protobuf::Message& sub = r.GetMessage(m, &f);
+    std::vector<std::string> parts;
+    for (int i = 0; i < sub.GetDescriptor()->field_count(); ++i) {
+      const FieldDescriptor& part = *sub.GetDescriptor()->field(i);
+      if (part.is_repeated() || part.cpp_type() != FieldDescriptor::CPPTYPE_STRING) continue;
+      if (std::string v = sub.GetReflection()->GetString(sub, &part); !v.empty()) {
+        parts.push_back(std::move(v));
+      }
+    }
+    return parts.empty() ? "(cleared)" : absl::StrJoin(parts, " ");
+  }
+  return "(changed)";
+}
+
+// "company name -> 恒达贸易; phones -> 13800138000, 13900139000": the fields
+// the event names, with their new values, so an auditor sees what changed
+// without replaying the stream.
+std::string ProfileChanges(const v1::CustomerProfileChanged& c) {
+  std::vector<std::string> parts;
+  for (const std::string& path : c.changed_fields().paths()) {
+    const std::string name = absl::StrReplaceAll(path, {{"_", " "}});
+    const google::protobuf::FieldDescriptor* f =
+        v1::CustomerProfile::descriptor()->FindFieldByName(path);
+    parts.push_back(f == nullptr ? name : absl::StrCat(name, " -> ", FieldText(c.profile(), *f)));
+  }
+  return parts.empty() ? "nothing named" : absl::StrJoin(parts, "; ");
+}
+
 }  // namespace
 
 std::string Summarise(const v1::CustomerEvent& e) {
@@ -81,8 +131,7 @@ std::string Summarise(const v1::CustomerEvent& e) {
       return absl::StrCat("registered ", e.registered().profile().company_name(), ", owner ",
                           Owner(e.registered().owner_rep_id()));
     case v1::CustomerEvent::kProfileChanged:
-      return absl::StrCat("profile changed: ",
-                          absl::StrJoin(e.profile_changed().changed_fields().paths(), ", "));
+      return absl::StrCat("profile changed: ", ProfileChanges(e.profile_changed()));
     case v1::CustomerEvent::kClassified:
       return absl::StrCat("classified: grade ", e.classified().grade(), ", industry ",
                           e.classified().industry(), ", size ", e.classified().size());

@@ -40,7 +40,8 @@ class HistoryProjection : public Projection {
  public:
   std::string name() const override { return kHistoryProjectionName; }
   // 2: summaries in words with grouped money, and TimelineRow.happened_us.
-  uint32_t version() const override { return 2; }
+  // 3: a profile change names its fields' new values.
+  uint32_t version() const override { return 3; }
   std::vector<std::string> event_types() const override;
   absl::Status Apply(const engine::RecordedEvent& event, ViewWriter& view) override;
 };

@@ -12,6 +12,7 @@
 #include "engine/domain/money.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "projections/history/event_summary.h"
 #include "projections/history/history_queries.h"
 #include "tests/projections/pipeline/crm_world.h"
 #include "tests/projections/pipeline/random_workload.h"
@@ -264,6 +265,22 @@ TEST_F(HistoryScriptTest, SummariesReadAsWordsNotEnumNames) {
     EXPECT_THAT(e.summary, Not(ContainsRegex("INTENT_|FOLLOW_UP_CHANNEL_|OPPORTUNITY_STAGE_")))
         << e.type;
   }
+}
+
+TEST(HistorySummaryTest, AProfileChangeNamesEachChangedFieldWithItsNewValue) {
+  v1::CustomerEvent e;
+  v1::CustomerProfileChanged* c = e.mutable_profile_changed();
+  c->mutable_profile()->set_company_name("恒达贸易有限公司");
+  c->mutable_profile()->add_phones("13800138000");
+  c->mutable_profile()->add_phones("020-88886666");
+  c->mutable_profile()->mutable_address()->set_province("广东省");
+  c->mutable_profile()->mutable_address()->set_city("广州市");
+  for (const char* path : {"company_name", "phones", "address", "email"}) {
+    c->mutable_changed_fields()->add_paths(path);
+  }
+  EXPECT_EQ(Summarise(e),
+            "profile changed: company name -> 恒达贸易有限公司; phones -> 13800138000, "
+            "020-88886666; address -> 广东省 广州市; email -> (cleared)");
 }
 
 TEST_F(HistoryScriptTest, MoneyInSummariesIsGroupedInThousands) {
