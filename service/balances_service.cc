@@ -165,11 +165,17 @@ absl::StatusOr<balances::RepSet> TeamReps(const QueryDeps& deps,
 
 // The name a person reads in an aging row: the rep's name, or the
 // customer's company (else contact person); the id when there is none.
-std::string GroupName(const QueryDeps& deps, bool by_rep, const std::string& id) {
+std::string GroupName(const QueryDeps& deps, const Principal& p, bool by_rep,
+                      const std::string& id) {
   if (by_rep) return RepName(deps.handler, id);
   if (deps.handler == nullptr) return id;
   absl::StatusOr<engine::domain::CustomerState> c = deps.handler->LoadCustomer(id);
   if (!c.ok() || !c->exists) return id;
+  // A rep's order stays filed under the rep when its customer is reassigned
+  // or merged away, so aging by rep or team can list a customer the caller
+  // may no longer read: the id (already in ListOrderBalances) but not the
+  // customer's name.
+  if (!deps.access->CheckCustomerRead(p, id, *c).ok()) return "";
   const std::string& name =
       c->profile.company_name().empty() ? c->profile.contact_person() : c->profile.company_name();
   return name.empty() ? id : name;
@@ -371,7 +377,7 @@ grpc::ServerUnaryReactor* BalancesServiceImpl::GetAging(grpc::CallbackServerCont
           v1::AgingRow* out = response->add_rows();
           (by_rep ? out->mutable_rep_id() : out->mutable_customer_id())->assign(row.group_id);
           (by_rep ? out->mutable_rep_name() : out->mutable_customer_name())
-              ->assign(GroupName(deps_, by_rep, row.group_id));
+              ->assign(GroupName(deps_, p, by_rep, row.group_id));
           out->set_currency_code(c);
           using B = balances::AgingBucket;
           *out->mutable_current() = MoneyOf(c, row.aging.at(B::kCurrent));

@@ -663,6 +663,41 @@ TEST_F(BalancesServiceTest, AgingFilteredByRepOrTeamCountsOnlyTheirOrders) {
   }
 }
 
+TEST_F(BalancesServiceTest, AgingByRepHidesTheNameOfACustomerTheRepNoLongerOwns) {
+  CreateOrg();
+  CustomerWithOrder(kRep1, "c1", "r1", "o1", "13800138001");
+  auto aging_as_rep1 = [&](uint64_t min_position) {
+    v1::GetAgingRequest request;
+    request.set_group_by(v1::AGING_GROUPING_CUSTOMER);
+    request.set_rep_id("r1");
+    *request.mutable_as_of() = Day(2030, 5, 15);
+    request.set_min_position(min_position);
+    v1::GetAgingResponse out;
+    grpc::Status s = Aging(kRep1, request, &out);
+    EXPECT_TRUE(s.ok()) << Describe(s);
+    return out;
+  };
+  v1::GetAgingResponse before = aging_as_rep1(LogSize() - 1);
+  ASSERT_EQ(before.rows_size(), 1);
+  EXPECT_EQ(before.rows(0).customer_name(), "公司c1");
+
+  // The customer goes to r3 (another team); the order stays filed under r1.
+  v1::AssignCustomerOwnerRequest assign;
+  assign.mutable_command()->set_customer_id("c1");
+  assign.mutable_command()->set_owner_rep_id("r3");
+  assign.mutable_command()->set_reason("territory change");
+  const uint64_t moved = Ok(kAdmin, &Crm::AssignCustomerOwner, assign).position();
+  v1::GetAgingResponse after = aging_as_rep1(moved);
+  ASSERT_EQ(after.rows_size(), 1);
+  EXPECT_EQ(after.rows(0).customer_id(), "c1");
+  EXPECT_EQ(after.rows(0).customer_name(), "");
+  v1::GetCustomerRequest get;
+  get.set_customer_id("c1");
+  v1::Customer customer;
+  EXPECT_EQ(Call(kRep1, &Crm::GetCustomer, get, &customer).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(BalancesServiceTest, ARepAskingForAnotherRepsOrTeamsAgingIsDeniedNamingTheField) {
   CreateOrg();
   const uint64_t last = CustomerWithOrder(kRep2, "c2", "r2", "o2", "13800138002");
