@@ -648,18 +648,6 @@ int WhoAmI(const std::vector<char*>& args) {
   return crm::clients::RunWhoAmI(*crmd, o, stdout, stderr);
 }
 
-// Today in the business time zone: the default day a payment was received
-// or an order shipped.
-crm::v1::Date BusinessToday() {
-  const absl::CivilDay day = crm::engine::domain::CivilDayAt(
-      absl::ToUnixMicros(absl::Now()), crm::engine::domain::DefaultBusinessTimeZone());
-  crm::v1::Date d;
-  d.set_year(static_cast<int32_t>(day.year()));
-  d.set_month(day.month());
-  d.set_day(day.day());
-  return d;
-}
-
 // Every value given to --`name`, in order: absl keeps only the last of a
 // repeated flag, and an instalment plan is one flag per instalment.
 std::vector<std::string> RepeatedFlag(const std::vector<char*>& argv, const std::string& name) {
@@ -721,7 +709,6 @@ int Order(const std::vector<char*>& args, const std::vector<char*>& argv) {
   o.reason = absl::GetFlag(FLAGS_reason);
   o.request_id = absl::GetFlag(FLAGS_request_id);
   o.query = BalancesQueryFlags();
-  o.today = BusinessToday();
   return crm::clients::RunOrder(*crmd, o, stdout, stderr);
 }
 
@@ -748,7 +735,6 @@ int Payment(const std::vector<char*>& args) {
   o.request_id = absl::GetFlag(FLAGS_request_id);
   o.min_position = absl::GetFlag(FLAGS_min_position);
   o.json = absl::GetFlag(FLAGS_json);
-  o.today = BusinessToday();
   return crm::clients::RunPayment(*crmd, o, stdout, stderr);
 }
 

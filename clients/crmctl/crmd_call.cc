@@ -80,6 +80,16 @@ grpc::Status CrmdTimeZone(const Crmd& crmd, absl::TimeZone* zone) {
   return grpc::Status::OK;
 }
 
+grpc::Status CrmdToday(const Crmd& crmd, v1::Date* today) {
+  absl::TimeZone zone;
+  if (const grpc::Status s = CrmdTimeZone(crmd, &zone); !s.ok()) return s;
+  const absl::CivilDay day = engine::domain::CivilDayAt(absl::ToUnixMicros(absl::Now()), zone);
+  today->set_year(static_cast<int32_t>(day.year()));
+  today->set_month(day.month());
+  today->set_day(day.day());
+  return grpc::Status::OK;
+}
+
 int ReportBadOption(FILE* err, absl::string_view command, absl::string_view why) {
   absl::FPrintF(err, "crmctl %s: %s\n", command, why);
   return kExitBadOptions;

@@ -46,6 +46,12 @@ grpc::Status AskWhoAmI(const Crmd& crmd, v1::WhoAmIResponse* who);
 // tell with ReportRefusal.
 grpc::Status CrmdTimeZone(const Crmd& crmd, absl::TimeZone* zone);
 
+// Today in crmd's business time zone (CrmdTimeZone, with its fallback), in
+// `today`: the day a command dates what the person did not date (a payment
+// received, an order shipped). One WhoAmI call; ask only when the person
+// left the day out. A failure is returned, to tell with ReportRefusal.
+grpc::Status CrmdToday(const Crmd& crmd, v1::Date* today);
+
 // "crmctl <command>: <why>" on `err` (a person's option is wrong: name the
 // flag and what it takes); returns kExitBadOptions.
 int ReportBadOption(FILE* err, absl::string_view command, absl::string_view why);

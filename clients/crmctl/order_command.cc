@@ -202,11 +202,15 @@ int RunOrder(const Crmd& crmd, const OrderCommandOptions& o, FILE* out, FILE* er
     request.mutable_command()->set_order_id(o.order_id);
     request.mutable_command()->set_shipment_reference(o.reference);
     v1::Date* on = request.mutable_command()->mutable_shipped_on();
-    if (o.shipped_on.empty()) {
-      *on = o.today;
-    } else if (!ParseDay(o.shipped_on, on)) {
+    if (!o.shipped_on.empty() && !ParseDay(o.shipped_on, on)) {
       return ReportBadOption(
           err, command, absl::StrCat("--shipped-on=", o.shipped_on, ": not a YYYY-MM-DD date"));
+    }
+    // Today as crmd counts days, which need not be this machine's zone.
+    if (o.shipped_on.empty()) {
+      if (const grpc::Status s = CrmdToday(crmd, on); !s.ok()) {
+        return ReportRefusal(err, command, s);
+      }
     }
     return SendCommand(crmd, &Stub::ShipOrder, request, command,
                        absl::StrCat("order ", o.order_id, " shipped on ", DateText(*on)), ids,

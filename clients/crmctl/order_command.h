@@ -10,7 +10,6 @@
 
 #include "clients/crmctl/balances_command.h"
 #include "clients/crmctl/crmd_call.h"
-#include "crm/v1/common.pb.h"
 
 namespace crm::clients {
 
@@ -39,7 +38,8 @@ struct OrderCommandOptions {
 
   // approve: who approves.
   std::string approver;
-  // ship: the day (empty: `today`) and the shipment reference.
+  // ship: the day (empty: today in crmd's business time zone) and the
+  // shipment reference.
   std::string shipped_on;
   std::string reference;
   // cancel: why; required.
@@ -49,8 +49,6 @@ struct OrderCommandOptions {
   std::string request_id;
   // show (and the reads before a write): as-of date, min_position, JSON.
   BalancesQuery query;
-  // Today in the business time zone.
-  v1::Date today;
 };
 
 // Runs the verb; what it did (with the position written) to `out`, errors to

@@ -89,7 +89,7 @@ int Record(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* er
     return ReportBadOption(err, command, "--amount=AMOUNT is required, e.g. 3,000.00");
   absl::StatusOr<int64_t> amount = ParseMoneyFlag("--amount", o.amount, /*allow_zero=*/false);
   if (!amount.ok()) return ReportBadOption(err, command, amount.status().message());
-  v1::Date paid_on = o.today;
+  v1::Date paid_on;
   if (!o.paid_on.empty() && !ParseDay(o.paid_on, &paid_on)) {
     return ReportBadOption(err, command,
                            absl::StrCat("--paid-on=", o.paid_on, ": not a YYYY-MM-DD date"));
@@ -108,6 +108,12 @@ int Record(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* er
   const std::string request_id = o.request_id.empty() ? NewRequestId() : o.request_id;
   const std::string payment_id =
       o.payment_id.empty() ? IdForRequest("pay-", request_id) : o.payment_id;
+  // Today as crmd counts days, which need not be this machine's zone.
+  if (o.paid_on.empty()) {
+    if (const grpc::Status s = CrmdToday(crmd, &paid_on); !s.ok()) {
+      return ReportRefusal(err, command, s);
+    }
+  }
 
   std::optional<v1::OrderBalance> order = ReadOrder(crmd, o, command, err);
   if (!order) return kExitRefused;

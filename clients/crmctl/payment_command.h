@@ -8,7 +8,6 @@
 #include <string>
 
 #include "clients/crmctl/crmd_call.h"
-#include "crm/v1/common.pb.h"
 
 namespace crm::clients {
 
@@ -22,7 +21,7 @@ struct PaymentCommandOptions {
   // record: required. reverse: optional, at most what remains of the
   // payment; empty: all that remains, read from the order's balance.
   std::string amount;
-  // record: the day received (empty: `today`), how (bank, cash, cheque,
+  // record: the day received (empty: today in crmd's business time zone), how (bank, cash, cheque,
   // online, other, or the sheet's words; empty: bank), the instalment
   // number it pays (empty: the earliest unpaid), the bank reference, whether
   // paying more than is outstanding is intended, and the rep credited
@@ -42,8 +41,6 @@ struct PaymentCommandOptions {
   // do not wait.
   int64_t min_position = -1;
   bool json = false;
-  // Today in the business time zone.
-  v1::Date today;
 };
 
 // Returns the exit code: 0, 2 for bad options (nothing written; for reverse

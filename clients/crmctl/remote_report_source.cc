@@ -1,6 +1,9 @@
 #include "clients/crmctl/remote_report_source.h"
 
+#include <map>
+#include <set>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -52,6 +55,19 @@ const std::string& NameOr(const std::string& name, const std::string& id) {
   return name.empty() ? id : name;
 }
 
+// An aging row as the export lays it out, named by its rep or customer.
+AgingLine AgingLineOf(const v1::AgingRow& row, bool by_rep) {
+  AgingLine line;
+  line.name = by_rep ? NameOr(row.rep_name(), row.rep_id())
+                     : NameOr(row.customer_name(), row.customer_id());
+  line.currency_code = row.currency_code();
+  line.buckets = {row.current().minor_units(),        row.days_1_to_30().minor_units(),
+                  row.days_31_to_60().minor_units(),  row.days_61_to_90().minor_units(),
+                  row.days_91_to_120().minor_units(), row.over_120_days().minor_units()};
+  line.total = row.total().minor_units();
+  return line;
+}
+
 // `fetch(server_rep)` filtered by `rep`: see the top of the header for why
 // an id is tried on crmd's side first and a name on ours.
 template <typename Report, typename Fetch>
@@ -101,37 +117,88 @@ absl::StatusOr<CollectionExport> RemoteReportSource::Collection(absl::CivilDay f
       rep, fetch, +[](const CollectionExport& r) { return r.lines.empty(); });
 }
 
+absl::StatusOr<std::vector<v1::AgingRow>> RemoteReportSource::AgingRows(v1::AgingGrouping group_by,
+                                                                        absl::CivilDay as_of,
+                                                                        const std::string& rep_id) {
+  auto stub = v1::BalancesService::NewStub(crmd_.channel);
+  v1::GetAgingRequest request;
+  request.set_group_by(group_by);
+  *request.mutable_as_of() = WireDate(as_of);
+  request.set_rep_id(rep_id);
+  request.set_page_size(1000);
+  if (min_position_) request.set_min_position(*min_position_);
+  std::vector<v1::AgingRow> rows;
+  do {
+    v1::GetAgingResponse response;
+    const grpc::Status s = stub->GetAging(crmd_.Context().get(), request, &response);
+    if (!s.ok()) return FromGrpc(s);
+    for (v1::AgingRow& row : *response.mutable_rows()) rows.push_back(std::move(row));
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
+  return rows;
+}
+
 absl::StatusOr<AgingExport> RemoteReportSource::Aging(absl::CivilDay as_of,
                                                       const std::string& rep) {
-  auto stub = v1::BalancesService::NewStub(crmd_.channel);
   AgingExport report;
   report.as_of = as_of;
-  for (const bool by_rep : {false, true}) {
-    v1::GetAgingRequest request;
-    request.set_group_by(by_rep ? v1::AGING_GROUPING_REP : v1::AGING_GROUPING_CUSTOMER);
-    *request.mutable_as_of() = WireDate(as_of);
-    request.set_page_size(1000);
-    if (min_position_) request.set_min_position(*min_position_);
-    do {
-      v1::GetAgingResponse response;
-      const grpc::Status s = stub->GetAging(crmd_.Context().get(), request, &response);
-      if (!s.ok()) return FromGrpc(s);
-      for (const v1::AgingRow& row : response.rows()) {
-        const std::string& name = by_rep ? NameOr(row.rep_name(), row.rep_id())
-                                         : NameOr(row.customer_name(), row.customer_id());
-        if (by_rep && !RepMatches(rep, row.rep_id(), name)) continue;
-        AgingLine line;
-        line.name = name;
-        line.currency_code = row.currency_code();
-        line.buckets = {row.current().minor_units(),        row.days_1_to_30().minor_units(),
-                        row.days_31_to_60().minor_units(),  row.days_61_to_90().minor_units(),
-                        row.days_91_to_120().minor_units(), row.over_120_days().minor_units()};
-        line.total = row.total().minor_units();
-        (by_rep ? report.by_rep : report.by_customer).push_back(std::move(line));
+  if (rep.empty()) {
+    for (const bool by_rep : {false, true}) {
+      absl::StatusOr<std::vector<v1::AgingRow>> rows =
+          AgingRows(by_rep ? v1::AGING_GROUPING_REP : v1::AGING_GROUPING_CUSTOMER, as_of, "");
+      if (!rows.ok()) return rows.status();
+      for (const v1::AgingRow& row : *rows) {
+        (by_rep ? report.by_rep : report.by_customer).push_back(AgingLineOf(row, by_rep));
       }
-      request.set_page_token(response.next_page_token());
-    } while (!request.page_token().empty());
+    }
+    return report;
   }
+
+  // The reps `rep` stands for. An id goes to crmd, so a rep's or a
+  // manager's key reads its own aging; a name (or an id no order is
+  // credited to) is matched among every rep's rows, which needs scope all.
+  std::set<std::string> rep_ids;
+  if (LooksLikeId(rep)) {
+    absl::StatusOr<std::vector<v1::AgingRow>> by_id = AgingRows(v1::AGING_GROUPING_REP, as_of, rep);
+    if (!by_id.ok()) return by_id.status();
+    for (const v1::AgingRow& row : *by_id) {
+      report.by_rep.push_back(AgingLineOf(row, true));
+      rep_ids.insert(row.rep_id());
+    }
+  }
+  if (rep_ids.empty()) {
+    absl::StatusOr<std::vector<v1::AgingRow>> every = AgingRows(v1::AGING_GROUPING_REP, as_of, "");
+    // A key that may read only some reps cannot match a name among every
+    // rep; for an id, its (empty) answer stands.
+    if (!every.ok()) {
+      if (LooksLikeId(rep)) return report;
+      return every.status();
+    }
+    for (const v1::AgingRow& row : *every) {
+      if (!RepMatches(rep, row.rep_id(), NameOr(row.rep_name(), row.rep_id()))) continue;
+      report.by_rep.push_back(AgingLineOf(row, true));
+      rep_ids.insert(row.rep_id());
+    }
+  }
+
+  // The customers of those reps' orders. A name may stand for several reps:
+  // their shares of a customer add up, as the embedded report's one query
+  // over all their orders does; keyed as crmd sorts (customer id, then
+  // currency).
+  std::map<std::pair<std::string, std::string>, AgingLine> customers;
+  for (const std::string& rep_id : rep_ids) {
+    absl::StatusOr<std::vector<v1::AgingRow>> rows =
+        AgingRows(v1::AGING_GROUPING_CUSTOMER, as_of, rep_id);
+    if (!rows.ok()) return rows.status();
+    for (const v1::AgingRow& row : *rows) {
+      AgingLine line = AgingLineOf(row, false);
+      auto [it, inserted] = customers.try_emplace({row.customer_id(), row.currency_code()}, line);
+      if (inserted) continue;
+      for (size_t b = 0; b < line.buckets.size(); ++b) it->second.buckets[b] += line.buckets[b];
+      it->second.total += line.total;
+    }
+  }
+  for (auto& [key, line] : customers) report.by_customer.push_back(std::move(line));
   return report;
 }
 

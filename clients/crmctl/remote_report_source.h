@@ -6,16 +6,20 @@
 // `rep`: sent to crmd as the request's rep_id when it looks like an id (so a
 // key of a limited scope may read its own reps' reports); a name, or an id
 // that matches nothing, is looked for among every rep's rows by name, which
-// needs a key of scope all.
+// needs a key of scope all. Aging with `rep` covers only the orders credited
+// to it, in both groupings (crmd's GetAging rep_id), so a rep's key gets the
+// file a key of scope all gets for that rep.
 #ifndef CRM_CLIENTS_CRMCTL_REMOTE_REPORT_SOURCE_H_
 #define CRM_CLIENTS_CRMCTL_REMOTE_REPORT_SOURCE_H_
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "clients/crmctl/crmd_call.h"
 #include "clients/crmctl/report_source.h"
+#include "crm/v1/balances_service.pb.h"
 
 namespace crm::clients {
 
@@ -35,6 +39,12 @@ class RemoteReportSource : public ReportSource {
                                           std::optional<absl::CivilDay> as_of) override;
 
  private:
+  // Every page of GetAging: `group_by`, as of `as_of`, of the orders
+  // credited to `rep_id` (empty: every order).
+  absl::StatusOr<std::vector<v1::AgingRow>> AgingRows(v1::AgingGrouping group_by,
+                                                      absl::CivilDay as_of,
+                                                      const std::string& rep_id);
+
   const Crmd& crmd_;
   std::optional<uint64_t> min_position_;
 };

@@ -1,7 +1,9 @@
 #include "clients/crmctl/report_command.h"
 
 #include <utility>
+#include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -178,35 +180,62 @@ absl::StatusOr<CollectionExport> EmbeddedReportSource::Collection(absl::CivilDay
 
 absl::StatusOr<AgingExport> EmbeddedReportSource::Aging(absl::CivilDay as_of,
                                                         const std::string& rep) {
+  namespace pb = projections::balances;
   absl::StatusOr<std::unique_ptr<projections::ViewReader>> reader =
-      CaughtUpReader(projections::balances::kBalancesProjectionName);
+      CaughtUpReader(pb::kBalancesProjectionName);
   if (!reader.ok()) return reader.status();
-  projections::balances::BalancesQueries queries(reader->get());
-  AgingExport report;
-  report.as_of = as_of;
-  for (const bool by_rep : {false, true}) {
+  const pb::BalancesQueries queries(reader->get());
+  // Every page of one grouping, limited to `reps` when set.
+  auto rows_of = [&](bool by_rep,
+                     const pb::RepSet* reps) -> absl::StatusOr<std::vector<pb::AgingRow>> {
+    std::vector<pb::AgingRow> rows;
     projections::PageRequest page;
     page.page_size = projections::kMaxPageSize;
     while (true) {
-      absl::StatusOr<projections::balances::AgingPage> aging =
-          by_rep ? queries.AgingByRep(as_of, page) : queries.AgingByCustomer(as_of, page);
+      absl::StatusOr<pb::AgingPage> aging = by_rep ? queries.AgingByRep(as_of, page, reps)
+                                                   : queries.AgingByCustomer(as_of, page, reps);
       if (!aging.ok()) return aging.status();
-      for (const projections::balances::AgingRow& row : aging->rows) {
-        const std::string& name = by_rep ? RepName(row.group_id) : CustomerName(row.group_id);
-        if (by_rep && !RepMatches(rep, row.group_id, name)) continue;
-        AgingLine line;
-        line.name = name;
-        line.currency_code = row.currency_code;
-        for (int b = 0; b < projections::balances::kAgingBucketCount; ++b) {
-          line.buckets[b] = row.aging.outstanding[b];
-        }
-        line.total = row.aging.Total();
-        (by_rep ? report.by_rep : report.by_customer).push_back(std::move(line));
-      }
-      if (aging->next_page_token.empty()) break;
+      for (pb::AgingRow& row : aging->rows) rows.push_back(std::move(row));
+      if (aging->next_page_token.empty()) return rows;
       page.page_token = aging->next_page_token;
     }
+  };
+  auto line_of = [&](const pb::AgingRow& row, bool by_rep) {
+    AgingLine line;
+    line.name = by_rep ? RepName(row.group_id) : CustomerName(row.group_id);
+    line.currency_code = row.currency_code;
+    for (int b = 0; b < pb::kAgingBucketCount; ++b) line.buckets[b] = row.aging.outstanding[b];
+    line.total = row.aging.Total();
+    return line;
+  };
+
+  AgingExport report;
+  report.as_of = as_of;
+  absl::StatusOr<std::vector<pb::AgingRow>> by_rep = rows_of(true, nullptr);
+  if (!by_rep.ok()) return by_rep.status();
+  // The reps `rep` stands for, chosen as RemoteReportSource chooses them (an
+  // id with rows, else every rep of that name), so both give one file.
+  pb::RepSet reps{absl::StrCat("report-rep:", rep), {}};
+  for (const bool by_name : {false, true}) {
+    if (rep.empty() || !reps.rep_ids.empty()) break;
+    for (const pb::AgingRow& row : *by_rep) {
+      if (by_name ? RepName(row.group_id) == rep : row.group_id == rep) {
+        reps.rep_ids.push_back(row.group_id);
+      }
+    }
   }
+  for (const pb::AgingRow& row : *by_rep) {
+    if (rep.empty() || absl::c_linear_search(reps.rep_ids, row.group_id)) {
+      report.by_rep.push_back(line_of(row, true));
+    }
+  }
+  // With `rep`, only the customers of its reps' orders, as crmd's rep_id
+  // filter gives them; a rep with nothing outstanding has no such customers.
+  if (!rep.empty() && reps.rep_ids.empty()) return report;
+  absl::StatusOr<std::vector<pb::AgingRow>> by_customer =
+      rows_of(false, rep.empty() ? nullptr : &reps);
+  if (!by_customer.ok()) return by_customer.status();
+  for (const pb::AgingRow& row : *by_customer) report.by_customer.push_back(line_of(row, false));
   return report;
 }
 

@@ -30,7 +30,7 @@ class ReportSource {
   virtual ~ReportSource() = default;
 
   // `rep`: a rep id or name, or empty for every rep; it filters the rows by
-  // the rep credited (aging: only the by-rep grouping).
+  // the rep credited (aging: both groupings count only that rep's orders).
   virtual absl::StatusOr<CollectionExport> Collection(absl::CivilDay from, absl::CivilDay to,
                                                       const std::string& rep) = 0;
   virtual absl::StatusOr<AgingExport> Aging(absl::CivilDay as_of, const std::string& rep) = 0;

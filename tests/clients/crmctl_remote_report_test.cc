@@ -119,6 +119,7 @@ TEST_F(CrmctlRemoteReportTest, EveryReportThroughCrmdIsTheFileTheStoppedStoreGiv
       {"collection", "--from=2026-01-01 --to=2026-12-31", "collection"},
       {"collection", "--from=2026-01-01 --to=2026-12-31 --rep=李娜", "collection-li"},
       {"aging", "--from=2026-01-01 --to=2027-03-01", "aging"},
+      {"aging", "--from=2026-01-01 --to=2027-03-01 --rep=李娜", "aging-li"},
       {"performance", "--from=2026-01-01 --to=2026-12-31", "performance"},
       {"pipeline", "--as-of=2026-06-01", "pipeline"},
   };
@@ -168,6 +169,60 @@ TEST_F(CrmctlRemoteReportTest, EveryReportThroughCrmdIsTheFileTheStoppedStoreGiv
       }
     }
   }
+}
+
+TEST_F(CrmctlRemoteReportTest, ARepsKeyGetsItsOwnAgingAsAScopeAllKeyFiltersIt) {
+  // Rep r1 (team t-south) is credited with one order, 10,000.00 outstanding,
+  // of a customer of its own.
+  CreateOrg();
+  Ok(st::kAdmin, &v1::CrmService::Stub::DefineProduct, st::OrderProduct());
+  Ok(st::kAdmin, &v1::CrmService::Stub::RegisterCustomer,
+     st::Registration("", "c-r1", "r1", "一号测试客户有限公司", "13900139001"));
+  Ok(st::kAdmin, &v1::CrmService::Stub::PlaceOrder, st::Order("", "o-r1", "HT-R1", "c-r1", "r1"));
+  v1::ApproveOrderRequest approve;
+  approve.mutable_command()->set_order_id("o-r1");
+  approve.mutable_command()->set_approver("admin");
+  Ok(st::kAdmin, &v1::CrmService::Stub::ApproveOrder, approve);
+  last_ = LogSize() - 1;
+
+  const std::string args = "--from=2026-01-01 --to=2027-03-01 --rep=r1";
+  for (const char* format : {"csv", "xlsx"}) {
+    auto file = [&](const std::string& who) { return Path(absl::StrCat(who, ".", format)); };
+    // r1's own key and its team's manager read r1's aging through crmd,
+    // which a company-wide read would refuse them.
+    for (const char* key : {"key-rep1", "key-manager-south", "key-admin"}) {
+      CliRun r =
+          Remote("aging", absl::StrCat(args, " --format=", format, " --out=", file(key)), key);
+      ASSERT_EQ(r.code, 0) << key << " " << format << ": " << r.out;
+    }
+    const std::string admin =
+        std::string(format) == "csv" ? ReadFile(file("key-admin")) : Cells(file("key-admin")).out;
+    for (const char* key : {"key-rep1", "key-manager-south"}) {
+      EXPECT_EQ(std::string(format) == "csv" ? ReadFile(file(key)) : Cells(file(key)).out, admin)
+          << key << " " << format;
+    }
+  }
+
+  // The file is r1's customer alone, with the row the company-wide report
+  // has for it, and r1 alone among the reps.
+  CliRun all =
+      Remote("aging", "--from=2026-01-01 --to=2027-03-01 --format=csv --out=" + Path("all.csv"));
+  ASSERT_EQ(all.code, 0) << all.out;
+  const std::string row = "一号测试客户有限公司,CNY,10000.00,0.00,0.00,0.00,0.00,0.00,10000.00\r\n";
+  EXPECT_THAT(ReadFile(Path("all.csv")), HasSubstr(row));
+  const std::string own = ReadFile(Path("key-rep1.csv"));
+  EXPECT_THAT(own, HasSubstr(row));
+  EXPECT_EQ(std::count(own.begin(), own.end(), '\n'), 3) << "header, r1's customer, total\n" << own;
+  const std::string cells = Cells(Path("key-rep1.xlsx")).out;
+  EXPECT_THAT(cells, HasSubstr("按业务员|A2|r1|"));
+  EXPECT_EQ(CellValue(cells, "按业务员|A3"), "合计") << cells;
+
+  // Another rep's aging stays out of reach of r1's key.
+  CliRun other = Remote(
+      "aging", "--from=2026-01-01 --to=2027-03-01 --rep=r2 --format=csv --out=" + Path("r2.csv"),
+      "key-rep1");
+  EXPECT_EQ(other.code, 3) << other.out;
+  EXPECT_THAT(other.out, HasSubstr("PERMISSION_DENIED"));
 }
 
 TEST_F(CrmctlRemoteReportTest, CollectionTotalsThroughCrmdEqualTheBalancesView) {
