@@ -174,6 +174,26 @@ std::string PaymentIds(const v1::OrderBalance& order) {
   return ids.empty() ? "none" : ids;
 }
 
+// Sends the reversal of `amount`; `remaining` is what the view showed left
+// of the payment, for the message.
+int SendReversal(const Crmd& crmd, const PaymentCommandOptions& o, const std::string& request_id,
+                 const std::string& currency, int64_t amount, int64_t remaining,
+                 const std::string& command, FILE* out, FILE* err) {
+  v1::ReversePaymentRequest request;
+  request.set_request_id(request_id);
+  v1::ReversePayment* c = request.mutable_command();
+  c->set_order_id(o.order_id);
+  c->set_payment_id(o.payment_id);
+  c->mutable_amount()->set_currency_code(currency);
+  c->mutable_amount()->set_minor_units(amount);
+  c->set_reason(o.reason);
+  const std::string done =
+      absl::StrCat(MoneyText(amount), " ", currency, " of payment ", o.payment_id, " on order ",
+                   o.order_id, " reversed", amount == remaining ? " (all that remained)" : "");
+  return SendCommand(crmd, &Stub::ReversePayment, request, command, done,
+                     {{"order_id", o.order_id}, {"payment_id", o.payment_id}}, o.json, out, err);
+}
+
 int Reverse(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* err) {
   const std::string command = "payment reverse";
   if (o.order_id.empty() || o.payment_id.empty()) {
@@ -207,6 +227,15 @@ int Reverse(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* e
     return ReportBadOption(err, command, yuan.message());
   }
   const v1::PaymentBalance* payment = FindPayment(*order, o.payment_id);
+  // The same --request-id and --amount again may be a retry of a reversal
+  // whose answer was lost: the view then shows it done (less or nothing
+  // left), and only crmd knows whether this request made it. So the checks
+  // below, which only save a round trip, give way to crmd's idempotency.
+  const bool possible_retry = !o.request_id.empty() && typed.has_value();
+  if (possible_retry) {
+    const int64_t remaining = payment == nullptr ? 0 : payment->remaining().minor_units();
+    return SendReversal(crmd, o, request_id, currency, *typed, remaining, command, out, err);
+  }
   if (payment == nullptr) {
     return ReportBadOption(
         err, command,
@@ -227,7 +256,8 @@ int Reverse(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* e
                      last == nullptr ? ""
                                      : absl::StrCat(" (last on ", DateText(last->reversed_on()),
                                                     ": ", last->reason(), ")"),
-                     "; nothing is left to reverse"));
+                     "; nothing is left to reverse (to retry a reversal whose answer was lost, "
+                     "repeat it with the same --request-id and --amount)"));
   }
   if (typed && *typed > remaining) {
     return ReportBadOption(
@@ -236,21 +266,8 @@ int Reverse(const Crmd& crmd, const PaymentCommandOptions& o, FILE* out, FILE* e
                      ", ", MoneyText(remaining), " ", currency, " (leave --amount out to reverse ",
                      "all of that)"));
   }
-  const int64_t amount = typed.value_or(remaining);
-
-  v1::ReversePaymentRequest request;
-  request.set_request_id(request_id);
-  v1::ReversePayment* c = request.mutable_command();
-  c->set_order_id(o.order_id);
-  c->set_payment_id(o.payment_id);
-  c->mutable_amount()->set_currency_code(currency);
-  c->mutable_amount()->set_minor_units(amount);
-  c->set_reason(o.reason);
-  const std::string done =
-      absl::StrCat(MoneyText(amount), " ", currency, " of payment ", o.payment_id, " on order ",
-                   o.order_id, " reversed", amount == remaining ? " (all that remained)" : "");
-  return SendCommand(crmd, &Stub::ReversePayment, request, command, done,
-                     {{"order_id", o.order_id}, {"payment_id", o.payment_id}}, o.json, out, err);
+  return SendReversal(crmd, o, request_id, currency, typed.value_or(remaining), remaining, command,
+                      out, err);
 }
 
 }  // namespace

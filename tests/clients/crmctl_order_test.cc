@@ -402,6 +402,30 @@ TEST_F(CrmctlOrderTest, ReversingAPaymentWithoutAnAmountTakesBackAllThatRemains)
   EXPECT_EQ(Balance("o1", "2030-01-01", PositionOf(rest)).payments(0).reversals_size(), 2);
 }
 
+TEST_F(CrmctlOrderTest, ARetriedReversalWithTheSameRequestIdIsAlreadyDoneNotRefused) {
+  const uint64_t approved = PlaceAndApprove("o1", "c1");
+  CliRun pay =
+      Crmctl(absl::StrCat("payment record o1 --amount=3,000.00 --paid-on=2026-03-20 "
+                          "--id=pay1 --min-position=",
+                          approved));
+  ASSERT_EQ(pay.code, 0) << pay.out;
+  // A script reverses all of it, loses the answer, and retries the same call.
+  const std::string reverse =
+      "payment reverse o1 pay1 --reason=退票 --amount=3,000 --request-id=rev-pay1-1";
+  CliRun first = Crmctl(absl::StrCat(reverse, " --min-position=", PositionOf(pay)));
+  ASSERT_EQ(first.code, 0) << first.out;
+  CliRun retry = Crmctl(absl::StrCat(reverse, " --min-position=", PositionOf(first)));
+  EXPECT_EQ(retry.code, 0) << retry.out;
+  EXPECT_THAT(retry.out, HasSubstr("already done"));
+  EXPECT_EQ(Balance("o1", "2030-01-01", PositionOf(first)).payments(0).reversals_size(), 1);
+  // Another request for more than is left is still refused, by crmd.
+  CliRun other = Crmctl(absl::StrCat(
+      "payment reverse o1 pay1 --reason=退票 --amount=1 --request-id=rev-pay1-2 --min-position=",
+      PositionOf(first)));
+  EXPECT_NE(other.code, 0) << other.out;
+  EXPECT_EQ(Balance("o1", "2030-01-01", PositionOf(first)).payments(0).reversals_size(), 1);
+}
+
 TEST_F(CrmctlOrderTest, APostDatedPaymentIsReversedInFullWithoutAnAmount) {
   const uint64_t approved = PlaceAndApprove("o1", "c1");
   CliRun pay =
