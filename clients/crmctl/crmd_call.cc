@@ -9,6 +9,8 @@
 #include "absl/time/clock.h"
 #include "crm/v1/crm_service.grpc.pb.h"
 #include "engine/domain/business_calendar.h"
+#include "engine/domain/display_words.h"
+#include "engine/domain/money.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -127,30 +129,12 @@ std::string TimeText(int64_t unix_micros, absl::TimeZone zone) {
 }
 
 std::string MoneyText(int64_t minor_units) {
-  // Negated as unsigned so the most negative amount does not overflow.
-  const bool negative = minor_units < 0;
-  const uint64_t magnitude =
-      negative ? 0 - static_cast<uint64_t>(minor_units) : static_cast<uint64_t>(minor_units);
-  std::string whole = absl::StrCat(magnitude / 100);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(i, ",");
-  return absl::StrFormat("%s%s.%02d", negative ? "-" : "", whole, magnitude % 100);
+  return engine::domain::GroupedMinorUnits(minor_units);
 }
 
 const char* IntentWord(v1::Intent intent) {
-  switch (intent) {
-    case v1::INTENT_NOT_CONTACTED:
-      return "未联系";
-    case v1::INTENT_INTERESTED:
-      return "有兴趣";
-    case v1::INTENT_CONSIDERING:
-      return "需考虑";
-    case v1::INTENT_REFUSED:
-      return "拒绝";
-    case v1::INTENT_DEAL_CLOSED:
-      return "已成交";
-    default:
-      return "-";
-  }
+  const char* word = engine::domain::IntentWord(intent);
+  return word != nullptr ? word : "-";
 }
 
 std::string Pad(const std::string& text, int width) {

@@ -13,6 +13,7 @@
 #include "clients/crmctl/write_command.h"
 #include "clients/import/intent_table.h"
 #include "crm/v1/crm_service.grpc.pb.h"
+#include "engine/domain/display_words.h"
 
 namespace crm::clients {
 namespace {
@@ -31,19 +32,6 @@ absl::StatusOr<v1::FollowUpChannel> Channel(const std::string& word) {
   if (w == "email" || w == "e-mail" || w == "邮件") return v1::FOLLOW_UP_CHANNEL_EMAIL;
   return absl::InvalidArgumentError(absl::StrCat(
       "--channel=", word, ": phone (电话), visit (拜访), message (微信, 短信) or email (邮件)"));
-}
-
-const char* ChannelWord(v1::FollowUpChannel channel) {
-  switch (channel) {
-    case v1::FOLLOW_UP_CHANNEL_VISIT:
-      return "visit";
-    case v1::FOLLOW_UP_CHANNEL_MESSAGE:
-      return "message";
-    case v1::FOLLOW_UP_CHANNEL_EMAIL:
-      return "email";
-    default:
-      return "phone";
-  }
 }
 
 }  // namespace
@@ -119,15 +107,15 @@ int RunFollowUpLog(const Crmd& crmd, const FollowUpLogOptions& options, FILE* ou
   v1::CommandResponse response;
   const grpc::Status s = stub->LogFollowUp(crmd.Context().get(), request, &response);
   if (!s.ok()) return ReportWriteRefusal(err, "followup log", s, request.request_id());
-  const int code =
-      PrintWritten(out, options.json,
-                   {{"customer_id", c->customer_id()},
-                    {"follow_up_id", c->follow_up_id()},
-                    {"request_id", request.request_id()}},
-                   absl::StrFormat("logged follow-up %s on %s by %s (%s, %s, next call %s)",
-                                   c->follow_up_id(), c->customer_id(), rep, ChannelWord(*channel),
-                                   IntentWord(*intent), DateText(c->next_follow_up_date())),
-                   response);
+  const int code = PrintWritten(
+      out, options.json,
+      {{"customer_id", c->customer_id()},
+       {"follow_up_id", c->follow_up_id()},
+       {"request_id", request.request_id()}},
+      absl::StrFormat("logged follow-up %s on %s by %s (%s, %s, next call %s)", c->follow_up_id(),
+                      c->customer_id(), rep, engine::domain::ChannelWord(*channel),
+                      IntentWord(*intent), DateText(c->next_follow_up_date())),
+      response);
   if (!options.json) absl::FPrintF(out, "request id %s\n", request.request_id());
   return code;
 }

@@ -32,7 +32,7 @@ std::string FormatMinorUnits(int64_t minor_units, absl::string_view currency) {
                          magnitude % 100, currency);
 }
 
-std::string FormatMinorUnitsGrouped(int64_t minor_units, absl::string_view currency) {
+std::string GroupedMinorUnits(int64_t minor_units) {
   const uint64_t magnitude =
       minor_units < 0 ? 0 - static_cast<uint64_t>(minor_units) : static_cast<uint64_t>(minor_units);
   // Appended digit by digit: string::insert here trips GCC 12's -Wrestrict
@@ -43,8 +43,11 @@ std::string FormatMinorUnitsGrouped(int64_t minor_units, absl::string_view curre
     if (i > 0 && (digits.size() - i) % 3 == 0) whole.push_back(',');
     whole.push_back(digits[i]);
   }
-  return absl::StrFormat("%s%s.%02d %s", minor_units < 0 ? "-" : "", whole, magnitude % 100,
-                         currency);
+  return absl::StrFormat("%s%s.%02d", minor_units < 0 ? "-" : "", whole, magnitude % 100);
+}
+
+std::string FormatMinorUnitsGrouped(int64_t minor_units, absl::string_view currency) {
+  return absl::StrCat(GroupedMinorUnits(minor_units), " ", currency);
 }
 
 }  // namespace crm::engine::domain

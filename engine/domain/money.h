@@ -35,6 +35,9 @@ std::string FormatMinorUnits(int64_t minor_units, absl::string_view currency);
 // for text people read at a glance (timelines). Assumes 2 decimals.
 std::string FormatMinorUnitsGrouped(int64_t minor_units, absl::string_view currency);
 
+// "12,500.00": the amount alone, grouped, for table columns.
+std::string GroupedMinorUnits(int64_t minor_units);
+
 }  // namespace crm::engine::domain
 
 #endif  // CRM_ENGINE_DOMAIN_MONEY_H_

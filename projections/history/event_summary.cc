@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "engine/domain/display_words.h"
 #include "engine/domain/money.h"
 #include "google/protobuf/descriptor.h"
 
@@ -18,56 +19,22 @@ std::string Money(const v1::Money& m) {
   return FormatMinorUnitsGrouped(m.minor_units(), m.currency_code());
 }
 
-// The words crmctl prints elsewhere (ChannelWord, IntentWord in clients/
-// crmctl), so a timeline reads like `crmctl customer show` and the pipeline:
-// intents in the sheet's own words, the rest in English. Clients may not be
-// linked from here, hence the second copy. A value added to the enum after
-// this code shows as its number rather than as nothing.
+// The shared words (display_words.h); a value added to an enum after this
+// code shows as its number rather than as nothing.
+std::string Word(const char* word, absl::string_view kind, int value) {
+  return word != nullptr ? std::string(word) : absl::StrCat(kind, " ", value);
+}
+
 std::string ChannelWord(v1::FollowUpChannel channel) {
-  switch (channel) {
-    case v1::FOLLOW_UP_CHANNEL_PHONE:
-      return "phone";
-    case v1::FOLLOW_UP_CHANNEL_VISIT:
-      return "visit";
-    case v1::FOLLOW_UP_CHANNEL_MESSAGE:
-      return "message";
-    case v1::FOLLOW_UP_CHANNEL_EMAIL:
-      return "email";
-    default:
-      return absl::StrCat("channel ", static_cast<int>(channel));
-  }
+  return Word(engine::domain::ChannelWord(channel), "channel", channel);
 }
 
 std::string IntentWord(v1::Intent intent) {
-  switch (intent) {
-    case v1::INTENT_NOT_CONTACTED:
-      return "未联系";
-    case v1::INTENT_INTERESTED:
-      return "有兴趣";
-    case v1::INTENT_CONSIDERING:
-      return "需考虑";
-    case v1::INTENT_REFUSED:
-      return "拒绝";
-    case v1::INTENT_DEAL_CLOSED:
-      return "已成交";
-    default:
-      return absl::StrCat("intent ", static_cast<int>(intent));
-  }
+  return Word(engine::domain::IntentWord(intent), "intent", intent);
 }
 
 std::string StageWord(v1::OpportunityStage stage) {
-  switch (stage) {
-    case v1::OPPORTUNITY_STAGE_QUALIFICATION:
-      return "qualification";
-    case v1::OPPORTUNITY_STAGE_NEEDS_ANALYSIS:
-      return "needs analysis";
-    case v1::OPPORTUNITY_STAGE_PROPOSAL:
-      return "proposal";
-    case v1::OPPORTUNITY_STAGE_NEGOTIATION:
-      return "negotiation";
-    default:
-      return absl::StrCat("stage ", static_cast<int>(stage));
-  }
+  return Word(engine::domain::StageWord(stage), "stage", stage);
 }
 
 // REQUIRES: d is set (year != 0).

@@ -34,6 +34,12 @@ TEST(MoneyTest, GroupedFormatPrintsTheExtremesWithoutOverflow) {
             "-92,233,720,368,547,758.08 CNY");
 }
 
+TEST(MoneyTest, TheAmountAloneIsGroupedTheSameForTableColumns) {
+  EXPECT_EQ(GroupedMinorUnits(123456750), "1,234,567.50");
+  EXPECT_EQ(GroupedMinorUnits(-99999), "-999.99");
+  EXPECT_EQ(GroupedMinorUnits(std::numeric_limits<int64_t>::min()), "-92,233,720,368,547,758.08");
+}
+
 TEST(MoneyTest, PlainFormatStaysUngroupedForErrorMessages) {
   EXPECT_EQ(FormatMinorUnits(123456750, "CNY"), "1234567.50 CNY");
 }
