@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/domain/rep_decider.h"
-#include "service/stream_fold.h"
 
 namespace crm::service {
 namespace {
@@ -49,9 +48,10 @@ absl::Status AccessControl::RequireRole(const Principal& principal, absl::Span<c
 }
 
 absl::StatusOr<std::string> AccessControl::TeamOfRep(const std::string& rep_id) const {
-  using engine::domain::RepState;
-  absl::StatusOr<RepState> rep =
-      FoldStream<RepState, v1::RepEvent>(*store_, absl::StrCat("rep-", rep_id));
+  absl::StatusOr<engine::domain::RepState> rep = handler_->LoadRep(rep_id);
+  // An id that is not even well formed names no rep, so no team: the caller
+  // answers as for any rep outside the scope.
+  if (absl::IsInvalidArgument(rep.status())) return std::string();
   if (!rep.ok()) return rep.status();
   return rep->team_id;
 }
@@ -60,8 +60,8 @@ absl::StatusOr<bool> AccessControl::TeamWithin(std::string team_id, const std::s
   using engine::domain::TeamState;
   for (int depth = 0; depth < kMaxTeamDepth && !team_id.empty(); ++depth) {
     if (team_id == root) return true;
-    absl::StatusOr<TeamState> team =
-        FoldStream<TeamState, v1::TeamEvent>(*store_, absl::StrCat("team-", team_id));
+    absl::StatusOr<TeamState> team = handler_->LoadTeam(team_id);
+    if (absl::IsInvalidArgument(team.status())) return false;
     if (!team.ok()) return team.status();
     team_id = team->parent_team_id;
   }

@@ -25,8 +25,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "engine/domain/command_handler.h"
 #include "engine/domain/customer_state.h"
-#include "engine/store/event_store.h"
 #include "service/principal.h"
 
 namespace crm::service {
@@ -36,8 +36,10 @@ absl::string_view RoleName(Role role);
 
 class AccessControl {
  public:
-  // `store` is not owned and must outlive this.
-  explicit AccessControl(const engine::EventStore* store) : store_(store) {}
+  // Reps and teams are read through `handler`'s caches (a team-filtered
+  // query checks every rep with rows, each up its team chain). Not owned;
+  // must outlive this.
+  explicit AccessControl(engine::domain::CommandHandler* handler) : handler_(handler) {}
 
   // PermissionDenied naming the method and the caller's role unless the
   // principal has one of `roles`.
@@ -75,7 +77,7 @@ class AccessControl {
   absl::StatusOr<std::string> TeamOfRep(const std::string& rep_id) const;
   absl::StatusOr<bool> TeamWithin(std::string team_id, const std::string& root) const;
 
-  const engine::EventStore* store_;
+  engine::domain::CommandHandler* handler_;
 };
 
 }  // namespace crm::service

@@ -118,7 +118,7 @@ CrmServiceImpl::CrmServiceImpl(engine::EventStore* store, engine::domain::Comman
       gate_(gate),
       pool_(pool),
       time_zone_(std::move(time_zone)),
-      access_(store) {}
+      access_(handler) {}
 
 grpc::ServerUnaryReactor* CrmServiceImpl::Run(grpc::CallbackServerContext* context,
                                               std::function<absl::Status(const Principal&)> work) {

@@ -107,7 +107,7 @@ class ServerImpl final : public CrmServer {
                             absl::StrCat("demo: loading the sample company: ", loaded.message()));
       }
     }
-    access_ = std::make_unique<AccessControl>(store_.get());
+    access_ = std::make_unique<AccessControl>(handler_.get());
 
     crm_service_ =
         std::make_unique<CrmServiceImpl>(store_.get(), handler_.get(), &gate_, &pool_, zone.name());

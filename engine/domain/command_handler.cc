@@ -763,6 +763,15 @@ class CommandHandler::Impl {
     return state;
   }
 
+  absl::StatusOr<TeamState> LoadTeam(const std::string& id) {
+    CRM_RETURN_IF_ERROR(ValidateId("team_id", id));
+    const std::string stream = absl::StrCat("team-", id);
+    CRM_ASSIGN_OR_RETURN(auto loaded, (Load<v1::TeamEvent>(teams_, stream)));
+    TeamState state = loaded.state;
+    Remember(teams_, stream, std::move(loaded));
+    return state;
+  }
+
   absl::StatusOr<std::string> Holder(const ReservationKey& key) {
     CRM_ASSIGN_OR_RETURN(Loaded<ReservationState> r, LoadReservation(key));
     if (r.state.owner_id.empty()) {
@@ -867,6 +876,9 @@ absl::StatusOr<ProductState> CommandHandler::LoadProduct(const std::string& prod
 }
 absl::StatusOr<RepState> CommandHandler::LoadRep(const std::string& rep_id) {
   return impl_->LoadRep(rep_id);
+}
+absl::StatusOr<TeamState> CommandHandler::LoadTeam(const std::string& team_id) {
+  return impl_->LoadTeam(team_id);
 }
 absl::StatusOr<std::string> CommandHandler::CustomerHoldingPhone(absl::string_view phone) {
   return impl_->CustomerHoldingPhone(phone);

@@ -141,6 +141,7 @@ class CommandHandler {
   absl::StatusOr<OrderState> LoadOrder(const std::string& order_id);
   absl::StatusOr<ProductState> LoadProduct(const std::string& product_id);
   absl::StatusOr<RepState> LoadRep(const std::string& rep_id);
+  absl::StatusOr<TeamState> LoadTeam(const std::string& team_id);
 
   // The customer holding a phone number or company name now, read from the
   // reservation streams: exact and current (read-your-writes), unlike a

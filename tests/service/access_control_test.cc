@@ -100,6 +100,19 @@ TEST_F(AccessControlTest, EachScopeSeesExactlyItsCustomersAndThePool) {
   EXPECT_EQ(Visible(kManagerNorth), (V{"c3", "c4"}));
 }
 
+TEST_F(AccessControlTest, AManagersScopeFollowsARepMovedToAnotherTeamAtOnce) {
+  using V = std::vector<std::string>;
+  // Read first, so the rep and team states are cached when r2 moves.
+  ASSERT_EQ(Visible(kManagerSouth), (V{"c1", "c2", "c4"}));
+  ASSERT_EQ(Visible(kManagerNorth), (V{"c3", "c4"}));
+  v1::MoveRepToTeamRequest move;
+  move.mutable_command()->set_rep_id("r2");
+  move.mutable_command()->set_team_id("t-north");
+  Ok(kAdmin, &Stub::MoveRepToTeam, move);
+  EXPECT_EQ(Visible(kManagerSouth), (V{"c1", "c4"}));
+  EXPECT_EQ(Visible(kManagerNorth), (V{"c2", "c3", "c4"}));
+}
+
 TEST_F(AccessControlTest, ARepCannotTellAnotherRepsCustomerFromAMissingOne) {
   grpc::Status other = Get(kRep1, "c2");
   grpc::Status missing = Get(kRep1, "c9");
