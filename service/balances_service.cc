@@ -350,10 +350,8 @@ grpc::ServerUnaryReactor* BalancesServiceImpl::GetAging(grpc::CallbackServerCont
       MinPosition(*request), [=, this](const Principal& p, const Checked& checked) -> absl::Status {
         const std::string& rep_id = request->rep_id();
         const std::string& team_id = request->team_id();
-        if (!rep_id.empty()) {
-          CRM_RETURN_IF_ERROR(deps_.access->CheckRep(p, rep_id, "rep_id"));
-        } else if (!team_id.empty()) {
-          CRM_RETURN_IF_ERROR(CheckTeam(deps_, p, team_id));
+        if (!rep_id.empty() || !team_id.empty()) {
+          CRM_RETURN_IF_ERROR(CheckOwner(deps_, p, Owner{"", rep_id, team_id}));
         } else if (p.scope != SCOPE_ALL) {
           return absl::PermissionDeniedError(
               "GetAging without rep_id or team_id covers every customer and rep: it needs scope "

@@ -20,17 +20,12 @@ ThreadPool::ThreadPool(int threads) {
 ThreadPool::~ThreadPool() { Stop(); }
 
 void ThreadPool::Post(std::function<void()> task) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (!stopping_) {
-      tasks_.push_back(std::move(task));
-      return;
-    }
-  }
-  task();
+  if (!Queue(task)) task();
 }
 
-bool ThreadPool::TryPost(std::function<void()> task) {
+bool ThreadPool::TryPost(std::function<void()> task) { return Queue(task); }
+
+bool ThreadPool::Queue(std::function<void()>& task) {
   absl::MutexLock lock(&mu_);
   if (stopping_) return false;
   tasks_.push_back(std::move(task));

@@ -35,6 +35,8 @@ class ThreadPool {
 
  private:
   void Loop();
+  // Moves `task` into the queue and returns true, unless stopping.
+  bool Queue(std::function<void()>& task);
 
   absl::Mutex mu_;
   std::deque<std::function<void()>> tasks_ ABSL_GUARDED_BY(mu_);
